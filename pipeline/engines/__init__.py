@@ -1,0 +1,20 @@
+"""Machine-translation engines: Argos packages run on CTranslate2, without argostranslate.translate."""
+from __future__ import annotations
+
+from .argos_package import (
+    PackageError,
+    PackageInfo,
+    default_cache_dir,
+    download_and_install,
+    find_package,
+    install_package,
+    installed_packages,
+    load_package,
+)
+from .ctranslate import CTranslate2Engine, MTResult
+
+__all__ = [
+    "CTranslate2Engine", "MTResult", "PackageError", "PackageInfo", "default_cache_dir",
+    "download_and_install", "find_package", "install_package", "installed_packages",
+    "load_package",
+]

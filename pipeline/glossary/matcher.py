@@ -1,0 +1,110 @@
+"""Finding glossary terms: Chinese with Aho-Corasick, English with boundary-aware patterns.
+
+pyahocorasick's `iter_long` misses matches when a longer term shares a prefix (verified here:
+国家知识产权 with 知识产权 and 国家知识产权局 finds nothing), so all hits come from `iter()` and the
+leftmost-longest choice is made here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+
+from ..model import TermHit
+from .termbase import Entry, Glossary
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def _fold(text: str) -> str:
+    """Lower-case without changing length, so offsets stay valid."""
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
+
+
+@dataclass
+class Match:
+    start: int
+    end: int
+    form: str
+    entry: Entry
+
+
+class TermMatcher:
+    def __init__(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self._automaton = ahocorasick.Automaton()
+        by_form: dict[str, list[Entry]] = {}
+        for entry in glossary.entries:
+            for form in entry.forms():
+                by_form.setdefault(_fold(form), []).append(entry)
+        for form, entries in by_form.items():
+            # context rules first, so the default entry is the fallback
+            entries.sort(key=lambda e: not e.context)
+            self._automaton.add_word(form, (form, entries))
+        self._empty = not by_form
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[Match]:
+        """Leftmost-longest, non-overlapping matches, in order. Ties are impossible: at one start
+        the longer form wins, and forms are unique keys."""
+        if self._empty or not text:
+            return []
+        folded = _fold(text)
+        candidates: list[tuple[int, int, str, list[Entry]]] = []
+        for end_index, (form, entries) in self._automaton.iter(folded):
+            start, end = end_index - len(form) + 1, end_index + 1
+            if _ASCII_WORD.match(form[0]) and start > 0 and _ASCII_WORD.match(folded[start - 1]):
+                continue  # "AI" inside "OpenAI"
+            if _ASCII_WORD.match(form[-1]) and end < len(folded) and _ASCII_WORD.match(folded[end]):
+                continue
+            candidates.append((start, end, form, entries))
+        candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        out: list[Match] = []
+        position = 0
+        for start, end, form, entries in candidates:
+            if start < position:
+                continue
+            entry = next((e for e in entries if not e.context or e.context_matches(text, start, end)),
+                         None)
+            if entry is None:
+                continue
+            out.append(Match(start, end, text[start:end], entry))
+            position = end
+        return out
+
+    def hits(self, text: str) -> list[TermHit]:
+        return [TermHit(m.entry.id, m.form, m.entry.target, m.start, m.end) for m in self.find(text)]
+
+
+# -- English side --------------------------------------------------------------------------
+_SUFFIXES = ("izations", "ization", "ations", "ation", "izing", "ized", "izes", "ize", "ings",
+             "ing", "ies", "es", "ed", "s", "e", "y")
+
+
+def stem(word: str) -> str:
+    low = word.lower()
+    for suffix in _SUFFIXES:
+        if low.endswith(suffix) and len(low) - len(suffix) >= 4:
+            return word[: len(word) - len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=8192)
+def english_pattern(term: str, inflect: bool = True) -> re.Pattern[str]:
+    """Word-bounded, case-insensitive; hyphen/space interchangeable; the last word may inflect
+    ("reward models", "generalize" for "generalization")."""
+    words = re.split(r"[\s\-]+", term.strip())
+    parts = [re.escape(w) for w in words]
+    if inflect and words and words[-1].isalpha() and len(words[-1]) > 3:
+        parts[-1] = re.escape(stem(words[-1])) + r"[a-z]*"
+    elif inflect and words and words[-1].isalpha():
+        parts[-1] = re.escape(words[-1]) + r"(?:s|es)?"
+    body = r"[\s\-]?".join(parts)
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def find_english(text: str, term: str, inflect: bool = True) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in english_pattern(term, inflect).finditer(text)]

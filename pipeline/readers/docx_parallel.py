@@ -1,0 +1,152 @@
+"""Read back a post-edited parallel DOCX: (segment id, Chinese, English) per bookmarked segment.
+
+`pipeline.writers.docx_writer.write_parallel_docx` wraps every segment's text in a bookmark,
+`bs_<id>` on the Chinese side and `bt_<id>` on the English side, with "." in the id written as
+"_" (Word bookmark names allow only letters, digits and "_"; segment ids never contain "_", so
+the mapping is reversible). Whatever an editor types between a bookmark's start and end is the
+new text of that segment; footnote references and the superscript note marks are ignored.
+The contract (names and encoding) lives here so the writer and this reader cannot drift apart.
+
+The file is untrusted: it goes through the zip-bomb check and an XML parser that resolves no
+entities, touches no network and refuses huge trees. No python-docx needed.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import BitextError
+from ..safezip import check_zip
+from ..textio import read_bytes
+
+SOURCE_PREFIX = "bs"
+TARGET_PREFIX = "bt"
+MAX_BOOKMARK_NAME = 40  # Word truncates longer names
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_FOOTNOTES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+_SEGMENT_ID = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
+_BOOKMARK = re.compile(rf"({SOURCE_PREFIX}|{TARGET_PREFIX})_([A-Za-z0-9_]+)")
+_NOTE_MARK_STYLES = {"FootnoteReference"}
+
+
+def bookmark_name(prefix: str, segment_id: str) -> str:
+    """`bt_2_14_3` for segment `2.14.3`; raises ValueError for an id the encoding can't carry."""
+    if prefix not in (SOURCE_PREFIX, TARGET_PREFIX):
+        raise ValueError(f"unknown bookmark prefix {prefix!r}")
+    if not _SEGMENT_ID.fullmatch(segment_id):
+        raise ValueError(f"segment id {segment_id!r} cannot be a bookmark name "
+                         "(only letters, digits and single dots are reversible)")
+    name = f"{prefix}_{segment_id.replace('.', '_')}"
+    if len(name) > MAX_BOOKMARK_NAME:
+        raise ValueError(f"bookmark name {name!r} is longer than {MAX_BOOKMARK_NAME} characters")
+    return name
+
+
+def parse_bookmark_name(name: str) -> tuple[str, str] | None:
+    """(prefix, segment id) for one of our bookmark names, None for anyone else's."""
+    match = _BOOKMARK.fullmatch(name)
+    if match is None:
+        return None
+    return match.group(1), match.group(2).replace("_", ".")
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                           load_dtd=False)
+
+
+def _parse(data: bytes, member: str, path: str) -> etree._Element:
+    try:
+        return etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise BitextError(f"{member} is not well-formed XML ({exc})", path=path,
+                          hint="re-save the document from Word or LibreOffice")
+
+
+def _footnotes_member(names: set[str], rels: etree._Element | None) -> str | None:
+    """Where the footnotes part is, by relationship (LibreOffice and Word agree on the name,
+    but the relationship is what counts)."""
+    if rels is not None:
+        for rel in rels.iter(f"{{{_REL}}}Relationship"):
+            if rel.get("Type") == _FOOTNOTES_RT and rel.get("TargetMode") != "External":
+                target = rel.get("Target", "")
+                member = (target.lstrip("/") if target.startswith("/")
+                          else posixpath.normpath(posixpath.join("word", target)))
+                return member if member in names else None
+    return "word/footnotes.xml" if "word/footnotes.xml" in names else None
+
+
+def _in_run(el: etree._Element) -> bool:
+    """Content of a run; a `w:tab` in paragraph properties is a tab stop, not text."""
+    parent = el.getparent()
+    return parent is not None and parent.tag == f"{{{_W}}}r"
+
+
+def _is_note_mark(text_el: etree._Element) -> bool:
+    """True for text in a footnote-reference-styled run (our superscript marks in the Chinese
+    column, or anything an editor styled the same way)."""
+    run = text_el.getparent()
+    if run is None or run.tag != f"{{{_W}}}r":
+        return False
+    style = run.find(f"{{{_W}}}rPr/{{{_W}}}rStyle")
+    return style is not None and style.get(f"{{{_W}}}val") in _NOTE_MARK_STYLES
+
+
+def _collect(root: etree._Element, found: dict[str, dict[str, list[str]]],
+             done: set[str]) -> None:
+    """Append the text inside each of our bookmarks to `found[id][prefix]`, in document order."""
+    open_marks: dict[str, tuple[str, str, str]] = {}  # w:id -> (name, prefix, segment id)
+    start, end = f"{{{_W}}}bookmarkStart", f"{{{_W}}}bookmarkEnd"
+    text_tags = {f"{{{_W}}}t": None, f"{{{_W}}}tab": "\t", f"{{{_W}}}br": "\n",
+                 f"{{{_W}}}cr": "\n"}
+    for el in root.iter(start, end, *text_tags):
+        if el.tag == start:
+            name = el.get(f"{{{_W}}}name", "")
+            parsed = parse_bookmark_name(name)
+            if parsed is None or name in done:
+                continue  # someone else's bookmark, or a pasted duplicate of ours
+            done.add(name)
+            prefix, seg_id = parsed
+            open_marks[el.get(f"{{{_W}}}id", "")] = (name, prefix, seg_id)
+            found.setdefault(seg_id, {}).setdefault(prefix, [])
+        elif el.tag == end:
+            open_marks.pop(el.get(f"{{{_W}}}id", ""), None)
+        elif open_marks and _in_run(el) and not _is_note_mark(el):
+            special = text_tags[el.tag]
+            text = (el.text or "") if special is None else special
+            for _name, prefix, seg_id in open_marks.values():
+                found[seg_id][prefix].append(text)
+
+
+def read_parallel_docx(path: Path) -> list[tuple[str, str, str]]:
+    """(segment id, Chinese text, English text) per bookmarked segment, in reading order:
+    body first, then the footnotes. A side whose bookmark is gone reads as ""."""
+    path = Path(path)
+    where = str(path)
+    data = read_bytes(path)
+    zf = check_zip(data, where)
+    names = set(zf.namelist())
+    if "word/document.xml" not in names:
+        raise BitextError("not a Word document (no word/document.xml)", path=where,
+                          hint="give the parallel .docx that `bitext` wrote")
+    document = _parse(zf.read("word/document.xml"), "word/document.xml", where)
+    rels_name = "word/_rels/document.xml.rels"
+    rels = _parse(zf.read(rels_name), rels_name, where) if rels_name in names else None
+    found: dict[str, dict[str, list[str]]] = {}
+    done: set[str] = set()
+    _collect(document, found, done)
+    if not any(TARGET_PREFIX in sides for sides in found.values()):
+        raise BitextError("not a bitext parallel export (no bt_ segment bookmarks)", path=where,
+                          hint="give the parallel .docx written by `bitext`, edited in place; "
+                               "copying its text into a new document drops the bookmarks")
+    footnotes = _footnotes_member(names, rels)
+    if footnotes is not None:
+        _collect(_parse(zf.read(footnotes), footnotes, where), found, done)
+    return [(seg_id, "".join(sides.get(SOURCE_PREFIX, [])).strip(),
+             "".join(sides.get(TARGET_PREFIX, [])).strip())
+            for seg_id, sides in found.items()]

@@ -1,0 +1,29 @@
+"""Open untrusted zip containers (DOCX, .argosmodel) without being bombed."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from .errors import BitextError
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 200
+MAX_ENTRIES = 10_000
+
+
+def check_zip(data: bytes, path: str) -> zipfile.ZipFile:
+    """Reject archives that are corrupt or would expand far beyond their size."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise BitextError(f"not a valid zip/DOCX container ({exc})", path=path,
+                          hint="re-save the document from Word or LibreOffice")
+    if len(infos) > MAX_ENTRIES:
+        raise BitextError(f"archive has {len(infos)} entries", path=path,
+                          hint="this does not look like a document")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED or total > MAX_RATIO * max(len(data), 1) + 10 * 1024 * 1024:
+        raise BitextError(f"archive would expand to {total} bytes (zip bomb?)", path=path,
+                          hint="refusing to open it")
+    return zf

@@ -1,0 +1,471 @@
+"""The two DOCX editions: a Chinese–English parallel table and the English-only text.
+
+Design choices:
+
+* Footnotes. Each note is ONE real Word footnote (English translation, then, in the parallel
+  edition, the Chinese original on a second line), referenced from the English text right
+  after the segment that carries the note id. Word allows one `w:footnoteReference` per note,
+  and a second footnote for the Chinese side would print every note twice; so the Chinese
+  column gets a plain-text superscript number in the FootnoteReference style at the Chinese
+  segment. Readers see the same mark in both columns; Word's own renumbering only follows the
+  English reference, which is fine because notes are numbered in reading order (footnote ids
+  1, 2, 3… from `footnote_numbers`, which LibreOffice needs since it pairs notes with
+  references by ascending id). A note whose anchor is not rendered gets its reference in a
+  last "Notes" paragraph, so no note is lost and every footnote has exactly one reference.
+* Fonts. Latin text is Times New Roman (Liberation Serif on Linux, metric-compatible). Chinese
+  is Noto Serif CJK SC (TC for Traditional), set as `w:rFonts/@w:eastAsia` with the theme
+  attributes removed (a theme font would win) and `w:lang/@w:eastAsia` zh-CN (zh-TW), on the
+  document defaults, Normal, Title and Heading styles and on every Chinese run (`w:hint`
+  eastAsia so curly quotes use the CJK face too). The font table names SimSun (PMingLiU) as
+  the alternative, so Word on a machine without Noto substitutes the standard Chinese serif.
+* Page. A4 portrait. The parallel edition has 1.8 cm side margins and a fixed two-column
+  table, 43 % Chinese / 57 % English (English runs longer per sentence), with a repeating
+  中文 / English header row and one row per paragraph; section headings are a shaded row
+  merged across both columns. The English edition has ordinary 2.5 cm margins.
+* Round trip. In the parallel edition every segment's text (title, section titles, body,
+  notes) sits inside a bookmark, `bs_<id>` (Chinese) and `bt_<id>` (English); the naming
+  contract lives in `pipeline.readers.docx_parallel`, which reads an edited file back.
+* Determinism. Fixed core-property dates, sequential bookmark ids, and a re-zip with fixed
+  member timestamps: the same Document gives the same bytes. Files are written atomically.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
+from docx.shared import Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
+
+from ..model import Document, Note, Paragraph, Section, Segment
+from ..readers.docx_parallel import SOURCE_PREFIX, TARGET_PREFIX, bookmark_name
+from ..script import to_traditional
+from ..textio import atomic_write_bytes
+from .common import footnote_order, footnote_numbers, speaker_label, target_text
+from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
+                             footnote_reference_run, footnotes_part)
+
+LATIN_FONT = "Times New Roman"
+FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)  # core properties: same input, same bytes
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_SETUP_STYLES = ("Normal", "Title", "Heading 1", "Heading 2")
+_HEADING_FILL = "EDEDED"
+_HEADER_FILL = "D9D9D9"
+
+
+@dataclass(frozen=True)
+class ChineseFont:
+    """The East Asian face for one script, with the font Word should substitute if missing."""
+
+    name: str
+    alt_name: str
+    lang: str
+    charset: str  # Windows charset in the font table: 86 GB2312, 88 Big5
+
+
+CHINESE_FONTS = {
+    "simplified": ChineseFont("Noto Serif CJK SC", "SimSun", "zh-CN", "86"),
+    "traditional": ChineseFont("Noto Serif CJK TC", "PMingLiU", "zh-TW", "88"),
+}
+
+
+# ---------------------------------------------------------------------------- low-level OXML
+
+
+def _rpr_fonts(rpr: etree._Element, cjk: ChineseFont, *, hint: bool = False) -> None:
+    """Explicit Latin + East Asian fonts and the East Asian language on an `w:rPr`."""
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:cs"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), cjk.name)
+    if hint:
+        fonts.set(qn("w:hint"), "eastAsia")
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    lang.set(qn("w:eastAsia"), cjk.lang)
+
+
+def _run(text: str, *, bold: bool = False, cjk: ChineseFont | None = None) -> etree._Element:
+    """A `w:r`; `cjk` marks Chinese text so it carries its own East Asian font and language."""
+    run = OxmlElement("w:r")
+    if bold or cjk is not None:
+        rpr = run.get_or_add_rPr()
+        if cjk is not None:
+            _rpr_fonts(rpr, cjk, hint=True)
+        if bold:
+            rpr.get_or_add_b()
+    run.text = text  # python-docx turns \t and \n into w:tab / w:br
+    return run
+
+
+class _Bookmarks:
+    """Sequential bookmark ids across the document and its footnotes (ids must be unique)."""
+
+    def __init__(self) -> None:
+        self._next = 0
+
+    def wrap(self, parent: etree._Element, name: str, runs: list[etree._Element]) -> None:
+        bid = str(self._next)
+        self._next += 1
+        parent.append(OxmlElement("w:bookmarkStart", attrs={qn("w:id"): bid, qn("w:name"): name}))
+        parent.extend(runs)
+        parent.append(OxmlElement("w:bookmarkEnd", attrs={qn("w:id"): bid}))
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd", attrs={qn("w:val"): "clear", qn("w:color"): "auto",
+                                      qn("w:fill"): fill})
+    tc_pr.append(shd)
+
+
+def _repeat_header(row_tr: etree._Element) -> None:
+    tr_pr = row_tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _cell_margins(table: Table, top: int, bottom: int) -> None:
+    """Breathing room above and below each cell's text (twips)."""
+    tbl_pr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side, value in (("top", top), ("left", 108), ("bottom", bottom), ("right", 108)):
+        mar.append(OxmlElement(f"w:{side}", attrs={qn("w:w"): str(value), qn("w:type"): "dxa"}))
+    tbl_pr.append(mar)
+
+
+# ---------------------------------------------------------------------------- package setup
+
+
+def _setup_styles(document: DocxDocument, cjk: ChineseFont, size_pt: float) -> None:
+    """Fonts on the defaults and the styles we use; theme fonts removed so ours apply."""
+    styles = document.styles
+    default_rpr = styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if default_rpr is not None:
+        _rpr_fonts(default_rpr, cjk)
+    for name in _SETUP_STYLES:
+        _rpr_fonts(styles[name].element.get_or_add_rPr(), cjk)
+    styles["Normal"].font.size = Pt(size_pt)
+    styles["Title"].font.size = Pt(size_pt + 9)
+    styles["Heading 1"].font.size = Pt(size_pt + 3)
+    styles["Heading 2"].font.size = Pt(size_pt + 1)
+
+
+def _font_table_entry(document: DocxDocument, cjk: ChineseFont) -> None:
+    """Tell Word which standard font to substitute when the CJK face is not installed."""
+    for rel in document.part.rels.values():
+        if rel.reltype != RT.FONT_TABLE or rel.is_external:
+            continue
+        part = rel.target_part
+        root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False))
+        if any(f.get(qn("w:name")) == cjk.name for f in root.findall(qn("w:font"))):
+            return
+        font = etree.SubElement(root, qn("w:font"), {qn("w:name"): cjk.name})
+        for tag, val in (("altName", cjk.alt_name), ("charset", cjk.charset),
+                         ("family", "roman"), ("pitch", "variable")):
+            etree.SubElement(font, qn(f"w:{tag}"), {qn("w:val"): val})
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                    standalone=True)  # a plain Part: python-docx keeps bytes
+        return
+
+
+def _page(document: DocxDocument, *, side_mm: float, top_mm: float) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(side_mm)
+    section.top_margin = section.bottom_margin = Mm(top_mm)
+
+
+def _drop_thumbnail(document: DocxDocument) -> None:
+    """The template's thumbnail shows an empty page; better none than a wrong preview."""
+    rels = document.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+        del rels[rid]
+        rels._target_parts_by_rId.pop(rid, None)
+
+
+def _core_properties(document: DocxDocument, title: str) -> None:
+    props = document.core_properties
+    props.title = title
+    props.author = "bitext"
+    props.last_modified_by = "bitext"
+    props.comments = ""
+    props.revision = 1
+    props.created = props.modified = FIXED_DATE.replace(tzinfo=None)
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """Re-zip with fixed member timestamps (python-docx stamps the current time)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------- shared builder
+
+
+class _Builder:
+    """Everything both editions share: the docx package, fonts, footnotes, segment rendering.
+
+    `parallel` switches on the Chinese side's needs: bookmarks for the round trip and the
+    Chinese original of each note.
+    """
+
+    def __init__(self, doc: Document, *, parallel: bool, source_script: str = "simplified",
+                 size_pt: float = 10.5) -> None:
+        if source_script not in CHINESE_FONTS:
+            raise ValueError(f"source_script must be one of {sorted(CHINESE_FONTS)}, "
+                             f"got {source_script!r}")
+        self.doc = doc
+        self.parallel = parallel
+        self.script = source_script
+        self.cjk = CHINESE_FONTS[source_script]
+        self.docx = docx.Document()
+        self.body_element = self.docx.element.body
+        self.bookmarks = _Bookmarks()
+        self.numbers = footnote_numbers(doc)
+        self.first_anchor = _first_anchors(doc, set(self.numbers))
+        self.referenced: set[str] = set()
+        self.footnotes: FootnotesPart | None = footnotes_part(self.docx) if doc.notes else None
+        _setup_styles(self.docx, self.cjk, size_pt)
+        _font_table_entry(self.docx, self.cjk)
+        _drop_thumbnail(self.docx)
+
+    # -- text of a segment
+
+    def chinese(self, seg: Segment) -> str:
+        """What the Chinese side shows: as written, or converted to the requested script."""
+        if self.script == "traditional":
+            return to_traditional(seg.display)
+        return seg.source if self.doc.script == "traditional" else seg.display
+
+    def segment(self, p: etree._Element, seg: Segment, lang: str) -> None:
+        """One segment's runs (bookmarked in the parallel edition), then its note marks."""
+        zh = lang == "zh"
+        text = self.chinese(seg) if zh else target_text(seg)
+        runs = [_run(text, bold=seg.emphasis, cjk=self.cjk if zh else None)]
+        if self.parallel:
+            prefix = SOURCE_PREFIX if zh else TARGET_PREFIX
+            self.bookmarks.wrap(p, bookmark_name(prefix, seg.id), runs)
+        else:
+            p.extend(runs)
+        for nid in seg.note_ids:
+            if self.first_anchor.get(nid) != seg.id:
+                continue
+            if zh:
+                p.append(footnote_mark_run(self.numbers[nid]))
+            else:
+                p.append(footnote_reference_run(self.numbers[nid]))
+                self.referenced.add(nid)
+
+    def paragraph(self, p: etree._Element, para: Paragraph, lang: str) -> None:
+        """Speaker label at a turn's start, bullet for list items, then the segments."""
+        zh = lang == "zh"
+        cjk = self.cjk if zh else None
+        label = speaker_label(self.doc, para.speaker, lang) if para.turn_start else None
+        if label:
+            p.append(_run(f"{label}：" if zh else f"{label}: ", bold=True, cjk=cjk))
+        if para.kind == "list_item":
+            p.append(_run("• ", cjk=cjk))
+        for i, seg in enumerate(para.segments):
+            if i and not zh:
+                p.append(_run(" "))
+            self.segment(p, seg, lang)
+
+    def heading(self, p: etree._Element, section: Section, langs: tuple[str, ...]) -> None:
+        """`01 · 中文标题 · English title` (parallel) or `01 · English title`."""
+        parts: list[str] = [section.number] if section.number else []
+        if section.title is not None:
+            parts.extend(langs)
+        for i, part in enumerate(parts):
+            if i:
+                p.append(_run(" · "))
+            if part in ("zh", "en"):
+                self.segment(p, section.title, part)
+            else:
+                p.append(_run(part))
+
+    # -- document furniture
+
+    def title(self, langs: tuple[str, ...]) -> None:
+        if self.doc.title is None:
+            return
+        for lang in langs:
+            self.segment(self.docx.add_paragraph(style="Title")._p, self.doc.title, lang)
+
+    def source_line(self, label: str) -> None:
+        if not self.doc.source_url:
+            return
+        paragraph = self.docx.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(12)
+        p = paragraph._p
+        p.append(_run(label, cjk=self.cjk if self.parallel else None))
+        rid = self.docx.part.relate_to(self.doc.source_url, RT.HYPERLINK, is_external=True)
+        link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
+        run = _run(self.doc.source_url)
+        rpr = run.get_or_add_rPr()
+        rpr.get_or_add_color().set(qn("w:val"), "1F4E9A")
+        rpr.get_or_add_u().set(qn("w:val"), "single")
+        link.append(run)
+        p.append(link)
+
+    def unanchored_notes(self) -> None:
+        """References for notes no rendered segment points at, so every note is printed."""
+        missing = [n for n in footnote_order(self.doc) if n.id not in self.referenced]
+        if not missing:
+            return
+        p = self.docx.add_paragraph()._p
+        p.append(_run("Notes"))
+        for note in missing:
+            p.append(footnote_reference_run(self.numbers[note.id]))
+            self.referenced.add(note.id)
+
+    def notes(self) -> None:
+        """One footnote per note: the English, then (parallel) the Chinese original."""
+        if self.footnotes is None:
+            return
+        for note in footnote_order(self.doc):
+            first = self.footnotes.add_footnote(self.numbers[note.id])
+            self._note_text(first, note, "en")
+            if self.parallel and note.segment.display.strip():
+                self._note_text(add_note_paragraph(first.getparent()), note, "zh")
+
+    def _note_text(self, p: etree._Element, note: Note, lang: str) -> None:
+        zh = lang == "zh"
+        text = self.chinese(note.segment) if zh else target_text(note.segment)
+        runs = [_run(text, cjk=self.cjk if zh else None)]
+        if self.parallel:
+            self.bookmarks.wrap(p, bookmark_name(SOURCE_PREFIX if zh else TARGET_PREFIX,
+                                                 note.segment.id), runs)
+        else:
+            p.extend(runs)
+
+    def save(self, path: Path) -> None:
+        """Footnotes, properties, then bytes: BytesIO first, fixed zip, atomic write."""
+        self.unanchored_notes()
+        self.notes()
+        _core_properties(self.docx, target_text(self.doc.title) if self.doc.title else "")
+        buffer = io.BytesIO()
+        self.docx.save(buffer)
+        atomic_write_bytes(Path(path), _stable_zip(buffer.getvalue()))
+
+
+def _first_anchors(doc: Document, numbered: set[str]) -> dict[str, str]:
+    """note id -> id of the first rendered segment that carries it (where the mark goes)."""
+    first: dict[str, str] = {}
+    for seg in _rendered_segments(doc):
+        for nid in seg.note_ids:
+            if nid in numbered:
+                first.setdefault(nid, seg.id)
+    return first
+
+
+def _rendered_segments(doc: Document) -> Iterator[Segment]:
+    """Title, section titles and body in reading order: where a footnote reference can sit."""
+    if doc.title is not None:
+        yield doc.title
+    for section in doc.sections:
+        if section.title is not None:
+            yield section.title
+        for paragraph in section.paragraphs:
+            yield from paragraph.segments
+
+
+# ---------------------------------------------------------------------------- the editions
+
+_TEXT_MM = 210 - 2 * 18  # parallel text width
+_ZH_MM = 75
+
+
+def write_parallel_docx(doc: Document, path: Path, *, source_script: str = "simplified") -> None:
+    """Chinese | English table, one row per paragraph, bookmarked for `read_parallel_docx`."""
+    b = _Builder(doc, parallel=True, source_script=source_script)
+    _page(b.docx, side_mm=18, top_mm=18)
+    b.title(("zh", "en"))
+    b.source_line("原文 Source: ")
+    table = b.docx.add_table(rows=1, cols=2)
+    table.style = b.docx.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = (Mm(_ZH_MM), Mm(_TEXT_MM - _ZH_MM))
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    _cell_margins(table, top=40, bottom=40)
+    header = table.rows[0]
+    _repeat_header(header._tr)
+    for cell, width, (label, cjk) in zip(header.cells, widths,
+                                         (("中文", b.cjk), ("English", None))):
+        cell.width = width
+        _shade(cell, _HEADER_FILL)
+        _cell_paragraph(cell).append(_run(label, bold=True, cjk=cjk))
+    for section in doc.sections:
+        if section.number or section.title is not None:
+            row = table.add_row()
+            cell = row.cells[0].merge(row.cells[1])
+            cell.width = widths[0] + widths[1]
+            _shade(cell, _HEADING_FILL)
+            paragraph = cell.paragraphs[0]
+            paragraph.style = b.docx.styles["Heading 2"]
+            paragraph.paragraph_format.space_before = Pt(2)
+            paragraph.paragraph_format.space_after = Pt(2)
+            b.heading(paragraph._p, section, ("zh", "en"))
+        for para in section.paragraphs:
+            row = table.add_row()
+            for cell, width, lang in zip(row.cells, widths, ("zh", "en")):
+                cell.width = width
+                b.paragraph(_cell_paragraph(cell, para.kind), para, lang)
+    b.save(path)
+
+
+def write_english_docx(doc: Document, path: Path) -> None:
+    """The English text alone: title, source, numbered section headings, speaker turns."""
+    b = _Builder(doc, parallel=False, size_pt=11)
+    _page(b.docx, side_mm=25, top_mm=25)
+    b.title(("en",))
+    b.source_line("Source: ")
+    for section in doc.sections:
+        if section.number or section.title is not None:
+            b.heading(b.docx.add_paragraph(style="Heading 1")._p, section, ("en",))
+        for para in section.paragraphs:
+            paragraph = b.docx.add_paragraph()
+            _list_indent(paragraph, para.kind)
+            b.paragraph(paragraph._p, para, "en")
+    b.save(path)
+
+
+def _cell_paragraph(cell: _Cell, kind: str = "body") -> etree._Element:
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(2)
+    _list_indent(paragraph, kind)
+    return paragraph._p
+
+
+def _list_indent(paragraph: DocxParagraph, kind: str) -> None:
+    """Hanging indent so a list item's bullet stands out from its wrapped lines."""
+    if kind == "list_item":
+        paragraph.paragraph_format.left_indent = Pt(12)
+        paragraph.paragraph_format.first_line_indent = Pt(-8)

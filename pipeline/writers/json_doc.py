@@ -1,0 +1,102 @@
+"""The segment JSON: the machine-readable form of a Document, and its inverse.
+
+`bitext segment --json` and `bitext translate` write it; `bitext check` and `bitext import` read
+it back, so the two directions live together.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import Document, Dropped, Note, Paragraph, Section, Segment, TermHit
+
+SCHEMA_VERSION = 1
+
+
+def segment_to_dict(seg: Segment) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": seg.id, "source": seg.source}
+    if seg.display != seg.source:
+        out["display"] = seg.display
+    out["emphasis"] = seg.emphasis
+    out["target"] = seg.target
+    out["origin"] = seg.origin
+    if seg.score is not None:
+        out["score"] = round(seg.score, 4)
+    out["terms"] = [{"id": t.term_id, "source": t.source, "target": t.target,
+                     "start": t.start, "end": t.end} for t in seg.terms]
+    if seg.suggestions:
+        out["suggestions"] = seg.suggestions
+    if seg.flags:
+        out["flags"] = seg.flags
+    if seg.note_ids:
+        out["notes"] = seg.note_ids
+    return out
+
+
+def document_to_dict(doc: Document) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "path": doc.path,
+        "script": doc.script,
+        "title": doc.title.source if doc.title else None,
+        "title_segment": segment_to_dict(doc.title) if doc.title else None,
+        "source_url": doc.source_url,
+        "speakers": [{"source": s, "target": doc.speaker_names.get(s)} for s in doc.speakers],
+        "sections": [{
+            "id": sec.id, "number": sec.number,
+            "title": sec.title.source if sec.title else None,
+            "title_segment": segment_to_dict(sec.title) if sec.title else None,
+            "paragraphs": [{
+                "id": p.id, "speaker": p.speaker, "turn_start": p.turn_start, "kind": p.kind,
+                "line": p.line, "segments": [segment_to_dict(s) for s in p.segments],
+            } for p in sec.paragraphs],
+        } for sec in doc.sections],
+        "notes": [{"id": n.id, "anchor": n.anchor, "kind": n.kind, "source": n.segment.source,
+                   "target": n.segment.target, "segment": segment_to_dict(n.segment)}
+                  for n in doc.notes],
+        "dropped": [{"kind": d.kind, "text": d.text, "line": d.line} for d in doc.dropped],
+    }
+
+
+def document_to_json(doc: Document) -> str:
+    return json.dumps(document_to_dict(doc), ensure_ascii=False, indent=1) + "\n"
+
+
+def segment_from_dict(d: dict[str, Any]) -> Segment:
+    return Segment(
+        id=str(d["id"]), source=str(d["source"]), display=str(d.get("display") or d["source"]),
+        emphasis=bool(d.get("emphasis")), target=d.get("target"), origin=d.get("origin", "none"),
+        score=d.get("score"),
+        terms=[TermHit(t["id"], t["source"], t["target"], t["start"], t["end"])
+               for t in d.get("terms", [])],
+        suggestions=list(d.get("suggestions", [])), flags=list(d.get("flags", [])),
+        note_ids=list(d.get("notes", [])))
+
+
+def document_from_dict(data: dict[str, Any]) -> Document:
+    """Inverse of `document_to_dict`; raises KeyError/TypeError on malformed input."""
+    doc = Document(
+        title=segment_from_dict(data["title_segment"]) if data.get("title_segment") else None,
+        source_url=data.get("source_url"), path=data.get("path", ""),
+        script=data.get("script", "simplified"))
+    for sp in data.get("speakers", []):
+        doc.speakers.append(sp["source"])
+        if sp.get("target"):
+            doc.speaker_names[sp["source"]] = sp["target"]
+    for sec in data["sections"]:
+        section = Section(id=str(sec["id"]), number=sec.get("number"),
+                          title=segment_from_dict(sec["title_segment"])
+                          if sec.get("title_segment") else None)
+        for p in sec["paragraphs"]:
+            section.paragraphs.append(Paragraph(
+                id=str(p["id"]), speaker=p.get("speaker"), turn_start=bool(p.get("turn_start")),
+                kind=p.get("kind", "body"), line=int(p.get("line", 0)),
+                segments=[segment_from_dict(s) for s in p["segments"]]))
+        doc.sections.append(section)
+    for n in data.get("notes", []):
+        seg = segment_from_dict(n["segment"]) if n.get("segment") else Segment(
+            id=n["id"], source=n["source"], target=n.get("target"))
+        doc.notes.append(Note(id=n["id"], anchor=n["anchor"], segment=seg,
+                              kind=n.get("kind", "editor")))
+    doc.dropped = [Dropped(d["kind"], d["text"], d.get("line", 0)) for d in data.get("dropped", [])]
+    return doc

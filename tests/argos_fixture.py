@@ -1,0 +1,232 @@
+"""Build real `.argosmodel` packages offline, with random weights, for tests and benchmarks.
+
+Nothing can be downloaded here, so the package is made from scratch: a SentencePiece model
+trained on a few hundred lines, a CTranslate2 Transformer filled with seeded numpy weights,
+and the metadata.json argostranslate expects, zipped under one top-level folder exactly like
+a published package. The translations are nonsense; the file format, tokenizer, vocabulary
+and decoding path are the real ones, so the engine is exercised end to end.
+
+Deterministic for a given seed. Torch is never imported: `ctranslate2.specs` would import it
+if installed, so it is blocked while the spec module loads.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import random
+import re
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+ROUNDTABLE = Path(__file__).resolve().parents[1] / "input" / "o1-roundtable.md"
+PREFIX_TOKEN = "__en__"
+# Output bias for special tokens: random weights would otherwise stop at a random step or emit
+# <s>/<unk> (which decode to nothing); with it every output runs to max_decoding_length and
+# decodes to visible text, so tests can rely on its shape.
+SPECIAL_BIAS = -1e4
+SPECIALS = ("<unk>", "<s>", "</s>")
+
+
+@dataclass(frozen=True)
+class Dims:
+    """Model size; `ct2_vocab` > SentencePiece's size pads the CTranslate2 vocabulary."""
+
+    enc_layers: int = 2
+    dec_layers: int = 2
+    d_model: int = 64
+    heads: int = 4
+    ffn: int = 128
+    sp_vocab: int = 1000
+    ct2_vocab: int | None = None
+
+
+def build_tiny_argos_package(dest_dir: Path, *, layers: int = 2, d_model: int = 64,
+                             heads: int = 4, ffn: int = 128, vocab_size: int = 1000,
+                             seed: int = 0, target_prefix: str = "",
+                             name: str | None = None) -> Path:
+    """A small zh→en package (seconds to build, < 1 MB); returns the `.argosmodel` path.
+
+    `vocab_size` is a SentencePiece target: Chinese text needs one piece per distinct
+    character (about 600 in the roundtable text), so ~300 is impossible and 1000 is used.
+    `target_prefix="__en__"` makes a package whose decoder is forced to start with that token
+    (it is in the vocabulary), like multilingual Argos models.
+    """
+    dims = Dims(layers, layers, d_model, heads, ffn, vocab_size)
+    return _build_package(Path(dest_dir), dims, seed=seed, target_prefix=target_prefix,
+                          name=name or f"translate-zh_en-tiny{seed}{'-prefix' if target_prefix else ''}")
+
+
+def build_realistic_model(dest_dir: Path, *, layers: int = 6, d_model: int = 512,
+                          heads: int = 8, ffn: int = 2048, vocab_size: int = 8000,
+                          padded_vocab: int = 32000, seed: int = 0, target_prefix: str = "",
+                          name: str = "translate-zh_en-bench") -> Path:
+    """A package with Transformer-base dimensions (~61 MB int8) for speed/memory benchmarks.
+
+    SentencePiece can't learn 32k pieces from one article, so it learns what it can and the
+    CTranslate2 vocabulary is padded with synthetic `<extra_N>` tokens up to `padded_vocab`:
+    the output softmax, embeddings and model size are those of a real 32k-vocabulary model.
+    """
+    dims = Dims(layers, layers, d_model, heads, ffn, vocab_size, padded_vocab)
+    return _build_package(Path(dest_dir), dims, seed=seed, target_prefix=target_prefix, name=name)
+
+
+# --------------------------------------------------------------------------- text
+
+def training_lines(seed: int = 0) -> list[str]:
+    """A few hundred mixed Chinese/English lines, from the sample article when present."""
+    rng = random.Random(seed)
+    zh: list[str] = []
+    if ROUNDTABLE.is_file():
+        for line in ROUNDTABLE.read_text(encoding="utf-8").splitlines():
+            line = re.sub(r"[*#>=\-_`]|!\[.*?\]\(.*?\)|\[(.*?)\]\(.*?\)|<[^>]+>", r"\1", line).strip()
+            if len(line) >= 4:
+                zh.append(line)
+    if len(zh) < 50:  # synthetic fallback: random phrases over common characters
+        chars = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"
+        for _ in range(300):
+            zh.append("".join(rng.choice(chars) for _ in range(rng.randint(6, 30))) + "。")
+    words = ("the model data training compute scale reasoning language agent product company "
+             "market user future year open research team paper test search learn build fast "
+             "large small new good because which would could should first last").split()
+    en = [" ".join(rng.choice(words) for _ in range(rng.randint(4, 14))).capitalize() + "."
+          for _ in range(200)]
+    lines = zh + en
+    rng.shuffle(lines)
+    return lines
+
+
+# --------------------------------------------------------------------------- tokenizer
+
+def train_sentencepiece(lines: list[str], vocab_size: int) -> bytes:
+    """Train a unigram SentencePiece model in memory (no files, no network)."""
+    import sentencepiece as spm
+
+    out = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines), model_writer=out, vocab_size=vocab_size,
+        hard_vocab_limit=False, character_coverage=0.9995, model_type="unigram",
+        user_defined_symbols=[PREFIX_TOKEN], minloglevel=2, num_threads=1)
+    return out.getvalue()
+
+
+def sentencepiece_vocab(model: bytes) -> list[str]:
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_proto=model)
+    return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+
+
+# --------------------------------------------------------------------------- model
+
+@contextlib.contextmanager
+def _torch_blocked() -> Iterator[None]:
+    """Make `import torch` fail while ctranslate2.specs loads (it imports torch if present)."""
+    saved = sys.modules.get("torch", ...)
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if saved is ...:
+            sys.modules.pop("torch", None)
+        else:
+            sys.modules["torch"] = saved
+
+
+def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int) -> None:
+    """Save a pre-norm Transformer with shared embeddings and seeded random weights.
+
+    The output projection is not tied to the embeddings: tied random weights make the decoder
+    echo its input token forever, whereas a separate one gives varied output pieces.
+    """
+    with _torch_blocked():
+        from ctranslate2.specs import common_spec, transformer_spec
+
+    rng = np.random.default_rng(seed)
+    d, v = dims.d_model, len(vocab)
+
+    def dense(out: int, inp: int) -> np.ndarray:
+        return (rng.standard_normal((out, inp)) / np.sqrt(inp)).astype(np.float32)
+
+    def linear(spec: common_spec.LinearSpec, out: int, inp: int) -> None:
+        spec.weight = dense(out, inp)
+        spec.bias = np.zeros(out, np.float32)
+
+    def norm(spec: common_spec.LayerNormSpec) -> None:
+        spec.gamma = np.ones(d, np.float32)
+        spec.beta = np.zeros(d, np.float32)
+
+    def attention(spec, cross: bool) -> None:
+        norm(spec.layer_norm)
+        if cross:  # query, fused key/value, output
+            linear(spec.linear[0], d, d)
+            linear(spec.linear[1], 2 * d, d)
+            linear(spec.linear[2], d, d)
+        else:  # fused query/key/value, output
+            linear(spec.linear[0], 3 * d, d)
+            linear(spec.linear[1], d, d)
+
+    def ffn(spec) -> None:
+        norm(spec.layer_norm)
+        linear(spec.linear_0, dims.ffn, d)
+        linear(spec.linear_1, d, dims.ffn)
+
+    spec = transformer_spec.TransformerSpec.from_config(
+        (dims.enc_layers, dims.dec_layers), dims.heads, pre_norm=True)
+    embeddings = (rng.standard_normal((v, d)) / np.sqrt(d)).astype(np.float32)
+    spec.encoder.embeddings[0].weight = embeddings
+    spec.decoder.embeddings.weight = embeddings
+    linear(spec.decoder.projection, v, d)
+    for token in SPECIALS:
+        spec.decoder.projection.bias[vocab.index(token)] = SPECIAL_BIAS
+    norm(spec.encoder.layer_norm)
+    norm(spec.decoder.layer_norm)
+    for layer in spec.encoder.layer:
+        attention(layer.self_attention, cross=False)
+        ffn(layer.ffn)
+    for layer in spec.decoder.layer:
+        attention(layer.self_attention, cross=False)
+        attention(layer.attention, cross=True)
+        ffn(layer.ffn)
+    spec.register_source_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab)
+    spec.validate()
+    spec.optimize(quantization="int8")
+    spec.save(str(out_dir))
+
+
+# --------------------------------------------------------------------------- package
+
+def _build_package(dest_dir: Path, dims: Dims, *, seed: int, target_prefix: str,
+                   name: str) -> Path:
+    """Write `dest_dir/name/` (the unpacked package) and `dest_dir/name.argosmodel`."""
+    pkg = dest_dir / name
+    (pkg / "model").mkdir(parents=True, exist_ok=False)
+    sp_model = train_sentencepiece(training_lines(seed), dims.sp_vocab)
+    (pkg / "sentencepiece.model").write_bytes(sp_model)
+    vocab = sentencepiece_vocab(sp_model)
+    if target_prefix and target_prefix not in vocab:
+        raise ValueError(f"target prefix {target_prefix!r} is not a SentencePiece piece")
+    if dims.ct2_vocab and dims.ct2_vocab > len(vocab):
+        vocab += [f"<extra_{i}>" for i in range(dims.ct2_vocab - len(vocab))]
+    write_ct2_transformer(pkg / "model", vocab, dims, seed)
+    metadata = {
+        "package_version": "0.1", "argos_version": "1.9",
+        "from_code": "zh", "from_name": "Chinese", "to_code": "en", "to_name": "English",
+        "type": "translate", "target_prefix": target_prefix,
+    }
+    (pkg / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+    return zip_package(pkg, dest_dir / f"{name}.argosmodel")
+
+
+def zip_package(pkg_dir: Path, zip_path: Path) -> Path:
+    """Zip a package folder the way Argos publishes it: under one top-level folder."""
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for f in sorted(pkg_dir.rglob("*")):
+            zf.write(f, f"{pkg_dir.name}/{f.relative_to(pkg_dir).as_posix()}")
+    return zip_path
