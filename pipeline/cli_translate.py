@@ -1,8 +1,177 @@
-"""`bitext translate`, `bitext model …` and `bitext import` (filled in with the engine)."""
+"""`bitext translate`, `bitext model …` and `bitext import`."""
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from .errors import EXIT_ERROR, EXIT_NO_MODEL, BitextError
+
+NO_MODEL_HINT = ("no zh→en model installed: get one with `argospm install translate-zh_en` on a "
+                 "connected machine, or `bitext model install FILE.argosmodel`")
+
+
+def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | None
+    """Resolve --model; never touches the network unless asked with `auto`."""
+    from .engines import argos_package
+
+    if args.model == "none":
+        return None
+    if args.model in (None, "auto"):
+        package = argos_package.find_package("zh", "en")
+        if package is None and args.model == "auto":
+            try:
+                package = argos_package.download_and_install("zh", "en")
+            except BitextError as err:
+                sys.stderr.write(f"bitext: {err}\n")
+                package = None
+    else:
+        package = argos_package.load_package(Path(args.model))
+    if package is None:
+        return None
+    from .engines.ctranslate import CTranslate2Engine
+
+    return CTranslate2Engine(package, device=args.device, beam=args.beam,
+                             batch_size=args.batch_size)
+
+
+def _inputs(path: Path) -> list[Path]:
+    from .readers import SUPPORTED
+
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        if not files:
+            raise BitextError("no supported files in folder", path=str(path),
+                              hint=f"supported: {', '.join(SUPPORTED)}")
+        return files
+    return [path]
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    from .cache import MTCache, default_cache_path
+    from .glossary.matcher import TermMatcher
+    from .glossary.termbase import load_glossary
+    from .run import FORMATS, Options, auto_tm_path, load_tm, translate_file
+
+    if not args.input.exists():
+        raise BitextError("no such file or folder", path=str(args.input), hint="check the path")
+    glossary = load_glossary(args.glossary)
+    matcher = TermMatcher(glossary)
+    files = _inputs(args.input)
+    engine = _engine(args)
+    cache = None if engine is None or args.cache == "none" else MTCache(
+        Path(args.cache) if args.cache else default_cache_path())
+    formats = args.formats.split(",") if args.formats else list(FORMATS)
+    options = Options(formats=formats, source_script=args.source_script,
+                      progress=not args.quiet)
+    many = args.input.is_dir()
+    rows, failed, untranslated = [], 0, 0
+    for path in files:
+        tm_paths = [] if "none" in args.tm else [Path(p) for p in args.tm]
+        auto = auto_tm_path(path)
+        if "none" not in args.tm and auto is not None and auto not in tm_paths:
+            tm_paths.insert(0, auto)
+        stem = path.name.rsplit(".", 1)[0]
+        base = args.output or Path("output")
+        out_dir = base / (path.parent.relative_to(args.input) if many else Path()) / stem
+        try:
+            result = translate_file(path, out_dir, glossary=glossary, matcher=matcher,
+                                    tm=load_tm(tm_paths), engine=engine, cache=cache,
+                                    options=options)
+        except BitextError as err:
+            if not many:
+                raise
+            failed += 1
+            sys.stderr.write(f"bitext: skipped: {err}\n")
+            rows.append((str(path), "FAILED", str(err.message)))
+            continue
+        untranslated += result.summary.origins["none"]
+        issues = len(result.review.issues)
+        rows.append((str(path), result.summary.line(),
+                     f"review: {'clean' if not issues else f'{issues} to fix'} → {out_dir}"))
+        if not args.quiet and not many:
+            sys.stderr.write(f"bitext: {path.name}: {result.summary.line()}; review: "
+                             f"{'clean' if not issues else f'{issues} problem(s)'}; "
+                             f"wrote {len(result.outputs)} files to {out_dir}\n")
+    if many and not args.quiet:
+        width = max(len(r[0]) for r in rows)
+        for name, summary, status in rows:
+            sys.stderr.write(f"{name:<{width}}  {summary}  {status}\n")
+    if cache is not None:
+        cache.close()
+    if failed:
+        sys.stderr.write(f"bitext: {failed} of {len(files)} file(s) failed\n")
+        return EXIT_ERROR
+    if untranslated and engine is None:
+        sys.stderr.write(f"bitext: {untranslated} segment(s) left untranslated; {NO_MODEL_HINT}\n")
+        return EXIT_NO_MODEL
+    return 0
+
+
+def cmd_model_install(args: argparse.Namespace) -> int:
+    from .engines.argos_package import install_package
+
+    package = install_package(args.file)
+    sys.stdout.write(f"installed {package.name} {package.version} "
+                     f"({package.from_code}→{package.to_code}) at {package.path}\n")
+    return 0
+
+
+def cmd_model_list(args: argparse.Namespace) -> int:
+    from .engines.argos_package import installed_packages
+
+    packages = installed_packages()
+    for p in packages:
+        sys.stdout.write(f"{p.from_code}→{p.to_code}\t{p.name}\t{p.version}\t{p.path}\n")
+    if not packages:
+        sys.stdout.write("no packages installed\n")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .roundtrip import import_edits
+
+    report = import_edits(args.file, args.tm, against=args.against, input_path=args.input)
+    for line in report.lines():
+        sys.stdout.write(line + "\n")
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    pass
+    p = sub.add_parser("translate", help="translate a document (or every document in a folder)")
+    p.add_argument("input", type=Path)
+    p.add_argument("-o", "--output", type=Path, help="output folder (default output/<stem>/)")
+    p.add_argument("--model", help="PATH to an .argosmodel or package folder, 'auto' (may "
+                                   "download), or 'none'; default: the installed zh→en package")
+    p.add_argument("--glossary", "-g", type=Path, action="append", default=[])
+    p.add_argument("--tm", action="append", default=[],
+                   help="translation memory .tmx (repeatable), or 'none'; <input>.tmx is used "
+                        "automatically")
+    p.add_argument("--beam", type=int, default=4)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    p.add_argument("--cache", help="MT cache file, or 'none' (default: ~/.cache/bitext/)")
+    p.add_argument("--formats", help="comma-separated subset of: en.md, parallel.md, "
+                                     "parallel.docx, en.docx, tmx, xlf, json, review.md")
+    p.add_argument("--source-script", choices=["simplified", "traditional"], default="simplified",
+                   help="script of the Chinese column in the parallel outputs")
+    p.add_argument("--quiet", "-q", action="store_true")
+    p.set_defaults(func=cmd_translate)
+
+    m = sub.add_parser("model", help="install and list Argos translation packages")
+    msub = m.add_subparsers(dest="model_command", metavar="ACTION", required=True)
+    p = msub.add_parser("install", help="install an .argosmodel file")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_model_install)
+    p = msub.add_parser("list", help="list installed packages")
+    p.set_defaults(func=cmd_model_list)
+
+    p = sub.add_parser("import", help="take an editor's corrections (parallel DOCX or XLIFF) "
+                                      "into a translation memory")
+    p.add_argument("file", type=Path)
+    p.add_argument("--tm", type=Path, required=True, help="the .tmx to update (created if absent)")
+    p.add_argument("--against", type=Path, help="the export's .json (default: beside FILE)")
+    p.add_argument("--input", type=Path, help="the current source document (default: the path "
+                                              "recorded in the export)")
+    p.set_defaults(func=cmd_import)

@@ -103,7 +103,8 @@ class Document:
                 yield from paragraph.segments
 
     def segments(self) -> Iterator[Segment]:
-        """Every translatable segment in reading order: title, section titles, body, notes."""
+        """Every translatable segment in reading order: title, section titles, body, editor's
+        notes. Glossary notes are not translated: their text comes from the term base."""
         if self.title is not None:
             yield self.title
         for section in self.sections:
@@ -112,7 +113,8 @@ class Document:
             for paragraph in section.paragraphs:
                 yield from paragraph.segments
         for note in self.notes:
-            yield note.segment
+            if note.kind != "glossary":
+                yield note.segment
 
     def segment_index(self) -> dict[str, Segment]:
         return {s.id: s for s in self.segments()}

@@ -35,7 +35,11 @@ SPECIALS = ("<unk>", "<s>", "</s>")
 
 @dataclass(frozen=True)
 class Dims:
-    """Model size; `ct2_vocab` > SentencePiece's size pads the CTranslate2 vocabulary."""
+    """Model size; `ct2_vocab` > SentencePiece's size pads the CTranslate2 vocabulary.
+
+    `tied` shares the output projection with the embeddings (as OpenNMT-trained Argos models
+    do, and smaller on disk); untied gives varied output pieces from random weights.
+    """
 
     enc_layers: int = 2
     dec_layers: int = 2
@@ -44,6 +48,7 @@ class Dims:
     ffn: int = 128
     sp_vocab: int = 1000
     ct2_vocab: int | None = None
+    tied: bool = False
 
 
 def build_tiny_argos_package(dest_dir: Path, *, layers: int = 2, d_model: int = 64,
@@ -64,15 +69,17 @@ def build_tiny_argos_package(dest_dir: Path, *, layers: int = 2, d_model: int = 
 
 def build_realistic_model(dest_dir: Path, *, layers: int = 6, d_model: int = 512,
                           heads: int = 8, ffn: int = 2048, vocab_size: int = 8000,
-                          padded_vocab: int = 32000, seed: int = 0, target_prefix: str = "",
-                          name: str = "translate-zh_en-bench") -> Path:
+                          padded_vocab: int = 32000, tied: bool = True, seed: int = 0,
+                          target_prefix: str = "", name: str = "translate-zh_en-bench") -> Path:
     """A package with Transformer-base dimensions (~61 MB int8) for speed/memory benchmarks.
 
     SentencePiece can't learn 32k pieces from one article, so it learns what it can and the
     CTranslate2 vocabulary is padded with synthetic `<extra_N>` tokens up to `padded_vocab`:
     the output softmax, embeddings and model size are those of a real 32k-vocabulary model.
+    Tied by default, like real Argos models; outputs then repeat one piece, which is
+    irrelevant to timing.
     """
-    dims = Dims(layers, layers, d_model, heads, ffn, vocab_size, padded_vocab)
+    dims = Dims(layers, layers, d_model, heads, ffn, vocab_size, padded_vocab, tied)
     return _build_package(Path(dest_dir), dims, seed=seed, target_prefix=target_prefix, name=name)
 
 
@@ -141,8 +148,8 @@ def _torch_blocked() -> Iterator[None]:
 def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int) -> None:
     """Save a pre-norm Transformer with shared embeddings and seeded random weights.
 
-    The output projection is not tied to the embeddings: tied random weights make the decoder
-    echo its input token forever, whereas a separate one gives varied output pieces.
+    Tied random weights make the decoder echo its input token forever (fine for timing);
+    an untied projection gives varied output pieces (better for tests).
     """
     with _torch_blocked():
         from ctranslate2.specs import common_spec, transformer_spec
@@ -181,7 +188,11 @@ def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int
     embeddings = (rng.standard_normal((v, d)) / np.sqrt(d)).astype(np.float32)
     spec.encoder.embeddings[0].weight = embeddings
     spec.decoder.embeddings.weight = embeddings
-    linear(spec.decoder.projection, v, d)
+    if dims.tied:
+        spec.decoder.projection.weight = embeddings
+        spec.decoder.projection.bias = np.zeros(v, np.float32)
+    else:
+        linear(spec.decoder.projection, v, d)
     for token in SPECIALS:
         spec.decoder.projection.bias[vocab.index(token)] = SPECIAL_BIAS
     norm(spec.encoder.layer_norm)

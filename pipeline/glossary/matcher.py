@@ -100,9 +100,11 @@ def english_pattern(term: str, inflect: bool = True) -> re.Pattern[str]:
     parts = [re.escape(w) for w in words]
     if inflect and words and words[-1].isalpha() and len(words[-1]) > 3:
         parts[-1] = re.escape(stem(words[-1])) + r"[a-z]*"
-    elif inflect and words and words[-1].isalpha():
-        parts[-1] = re.escape(words[-1]) + r"(?:s|es)?"
-    body = r"[\s\-]?".join(parts)
+    elif inflect and words:
+        parts[-1] = re.escape(words[-1]) + r"(?:s|es|'s)?"  # "H100s", "LLMs"
+    # inflected (preferred) renderings tolerate "pre-training"/"pretraining"; forbidden ones
+    # must match as written, or "Geek Park" would condemn "GeekPark"
+    body = (r"[\s\-]?" if inflect else r"[\s\-]").join(parts)
     return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.IGNORECASE)
 
 

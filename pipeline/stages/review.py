@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..glossary.matcher import TermMatcher, find_english, stem
+from ..glossary.matcher import Match, TermMatcher, find_english
 from ..model import Segment
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -78,7 +78,7 @@ def _token_issues(seg: Segment, target: str) -> list[Issue]:
         token = m.group(0)
         if not re.search(r"\d", token):
             continue
-        if re.search(rf"(?<![A-Za-z0-9]){re.escape(token)}(?![A-Za-z0-9])", target, re.I):
+        if re.search(rf"(?<![A-Za-z0-9]){re.escape(token)}s?(?![A-Za-z0-9])", target, re.I):
             continue
         numbers = _NUMBER.findall(token)
         if token.replace(".", "").isdigit() or re.fullmatch(r"[\d.\-–~]+[KkMmBb%]?", token):
@@ -89,6 +89,26 @@ def _token_issues(seg: Segment, target: str) -> list[Issue]:
     return issues
 
 
+def forbidden_hits(target: str, matches: list[Match]) -> list[tuple[Match, str, tuple[int, int]]]:
+    """Forbidden renderings present in `target`, each once per term occurrence.
+
+    A forbidden word inside another term's preferred rendering is legitimate there
+    ("reasoning model" beside 推理侧 → "inference side").
+    """
+    claimed = [span for m in matches for span in find_english(target, m.entry.target)]
+    hits = []
+    seen: set[tuple[str, str]] = set()
+    for m in matches:
+        for bad in m.entry.forbidden:
+            if (m.entry.id, bad) in seen:
+                continue
+            seen.add((m.entry.id, bad))
+            for x, y in find_english(target, bad, inflect=False):
+                if not any(a <= x and y <= b for a, b in claimed):
+                    hits.append((m, bad, (x, y)))
+    return hits
+
+
 def segment_issues(seg: Segment, matcher: TermMatcher, *, usage: dict[str, TermUsage] | None = None
                    ) -> list[Issue]:
     """Everything wrong with one segment's English; records renderings into `usage`."""
@@ -97,7 +117,9 @@ def segment_issues(seg: Segment, matcher: TermMatcher, *, usage: dict[str, TermU
     target = seg.target
     issues: list[Issue] = []
     matches = matcher.find(seg.source)
-    preferred = {m.entry.target.lower() for m in matches}
+    for m, bad, _ in forbidden_hits(target, matches):
+        issues.append(Issue(seg.id, "forbidden", f"forbidden rendering '{bad}' for '{m.form}' "
+                                                 f"(use '{m.entry.target}')", m.entry.id))
     for m in matches:
         entry = m.entry
         found = find_english(target, entry.target)
@@ -113,13 +135,6 @@ def segment_issues(seg: Segment, matcher: TermMatcher, *, usage: dict[str, TermU
         if not found:
             issues.append(Issue(seg.id, "missing", f"'{m.form}' should be rendered "
                                                    f"'{entry.target}'", entry.id))
-        for bad in entry.forbidden:
-            if bad.lower() in preferred:
-                continue  # another term here legitimately wants this word
-            if find_english(target, bad, inflect=False):
-                issues.append(Issue(seg.id, "forbidden", f"forbidden rendering '{bad}' for "
-                                                         f"'{m.form}' (use '{entry.target}')",
-                                    entry.id))
     if _HAN.search(target):
         issues.append(Issue(seg.id, "han", "Chinese characters left in the English"))
     issues.extend(_token_issues(seg, target))
@@ -127,17 +142,24 @@ def segment_issues(seg: Segment, matcher: TermMatcher, *, usage: dict[str, TermU
 
 
 def _canonical(surface: str) -> str:
-    """Renderings that differ only by sentence-initial capital or inflection are the same."""
-    words = re.split(r"[\s\-]+", surface)
-    words = [w.lower() if i == 0 or w.islower() else w for i, w in enumerate(words)]
-    return " ".join(words[:-1] + [stem(words[-1])])
+    """Spelling that matters for a name: case and letters, not spacing or a plural s."""
+    return re.sub(r"(?:'s|s)$", "", re.sub(r"[\s\-]+", " ", surface))
 
 
 def review_segments(segments: list[Segment], matcher: TermMatcher) -> Review:
+    """Per-segment issues, plus names and keep-as-is terms spelled differently across segments.
+
+    Concept renderings are already pinned to the preferred English (inflections allowed), so
+    only spelling and case of fixed names can still drift ("GPT-4o" vs "GPT-4O").
+    """
     review = Review(segments=len(segments))
     for seg in segments:
         review.issues.extend(segment_issues(seg, matcher, usage=review.terms))
+    entries = matcher.glossary.by_id()
     for usage in review.terms.values():
+        entry = entries.get(usage.term_id)
+        if entry is None or not (entry.keep or entry.category != "concept"):
+            continue
         forms = {_canonical(s) for s in usage.renderings if s != "(missing)"}
         if len(forms) > 1:
             review.issues.append(Issue("*", "inconsistent", f"'{usage.source}' rendered "

@@ -41,6 +41,7 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
@@ -166,6 +167,7 @@ def _setup_styles(document: DocxDocument, cjk: ChineseFont, size_pt: float) -> N
     styles["Title"].font.size = Pt(size_pt + 9)
     styles["Heading 1"].font.size = Pt(size_pt + 3)
     styles["Heading 2"].font.size = Pt(size_pt + 1)
+    styles["Heading 1"].paragraph_format.space_after = Pt(6)
 
 
 def _font_table_entry(document: DocxDocument, cjk: ChineseFont) -> None:
@@ -399,6 +401,7 @@ def _rendered_segments(doc: Document) -> Iterator[Segment]:
 
 _TEXT_MM = 210 - 2 * 18  # parallel text width
 _ZH_MM = 75
+_LINE_PT = 16  # 10.5 pt text; Noto CJK needs ~15.2 pt, so nothing is clipped
 
 
 def write_parallel_docx(doc: Document, path: Path, *, source_script: str = "simplified") -> None:
@@ -458,8 +461,12 @@ def write_english_docx(doc: Document, path: Path) -> None:
 
 
 def _cell_paragraph(cell: _Cell, kind: str = "body") -> etree._Element:
+    """A table cell's paragraph with a fixed line pitch, so the lines of both columns share
+    baselines (CJK faces are taller than Latin ones; auto spacing drifts apart)."""
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.space_after = Pt(2)
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph.paragraph_format.line_spacing = Pt(_LINE_PT)
     _list_indent(paragraph, kind)
     return paragraph._p
 

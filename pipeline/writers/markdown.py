@@ -1,0 +1,109 @@
+"""Markdown editions: the English edition and the parallel text, with `[^n]` footnotes.
+
+The parallel text is paired paragraphs (Chinese, then English) rather than a table: a table
+row cannot hold a multi-paragraph turn, and pipes and footnotes in cells are fragile in GFM.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Document, Paragraph, Segment
+from .common import footnote_numbers, footnote_order, speaker_label, target_text
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def escape(text: str) -> str:
+    """Escape Markdown syntax so source text never turns into markup."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _refs(seg: Segment, numbers: dict[str, int]) -> str:
+    return "".join(f"[^{numbers[n]}]" for n in seg.note_ids if n in numbers)
+
+
+def _segment_md(seg: Segment, text: str, numbers: dict[str, int], bold: bool = True) -> str:
+    body = escape(text)
+    if bold and seg.emphasis and body:
+        body = f"**{body}**"
+    return body + _refs(seg, numbers)
+
+
+def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int]) -> str:
+    joiner = " " if lang == "en" else ""
+    texts = [_segment_md(s, target_text(s) if lang == "en" else s.display, numbers)
+             for s in para.segments]
+    line = joiner.join(t for t in texts if t)
+    label = speaker_label(doc, para.speaker, lang) if para.turn_start else None
+    if label:
+        line = f"**{escape(label)}{':' if lang == 'en' else '：'}** {line}" if lang == "en" \
+            else f"**{escape(label)}：**{line}"
+    if para.kind == "list_item":
+        line = f"- {line}"
+    return line
+
+
+def _section_heading(number: str | None, title: str | None) -> str | None:
+    if number is None and title is None:
+        return None
+    return "## " + " · ".join(x for x in (number, escape(title) if title else None) if x)
+
+
+def _footnotes(doc: Document, numbers: dict[str, int], langs: tuple[str, ...]) -> list[str]:
+    lines = []
+    for note in footnote_order(doc):
+        parts = []
+        if "en" in langs:
+            parts.append(escape(target_text(note.segment)))
+        if "zh" in langs and note.kind == "editor":
+            parts.append(escape(note.segment.display))
+        label = "Editor's note" if note.kind == "editor" else "Translator's note"
+        lines.append(f"[^{numbers[note.id]}]: *{label}:* " + " / ".join(parts))
+    return lines
+
+
+def english_markdown(doc: Document) -> str:
+    numbers = footnote_numbers(doc)
+    out: list[str] = []
+    if doc.title:
+        out += [f"# {escape(target_text(doc.title))}{_refs(doc.title, numbers)}", ""]
+    if doc.source_url:
+        out += [f"Source: <{doc.source_url}>", ""]
+    for section in doc.sections:
+        heading = _section_heading(section.number, target_text(section.title)
+                                   if section.title else None)
+        if heading:
+            out += [heading, ""]
+        previous_list = False
+        for para in section.paragraphs:
+            is_list = para.kind == "list_item"
+            if previous_list and not is_list:
+                out.append("")
+            out.append(_paragraph(doc, para, "en", numbers))
+            if not is_list:
+                out.append("")
+            previous_list = is_list
+        if previous_list:
+            out.append("")
+    out += _footnotes(doc, numbers, ("en",))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def parallel_markdown(doc: Document) -> str:
+    numbers = footnote_numbers(doc)
+    out: list[str] = []
+    if doc.title:
+        out += [f"# {escape(doc.title.display)}", "",
+                f"# {escape(target_text(doc.title))}", ""]
+    if doc.source_url:
+        out += [f"Source: <{doc.source_url}>", ""]
+    for section in doc.sections:
+        zh = _section_heading(section.number, section.title.display if section.title else None)
+        if zh:
+            en = _section_heading(None, target_text(section.title)) if section.title else None
+            out += [zh + (f" / {en[3:]}" if en else ""), ""]
+        for para in section.paragraphs:
+            out += [f"> {_paragraph(doc, para, 'zh', numbers)}", ">",
+                    f"> {_paragraph(doc, para, 'en', numbers)}", ""]
+    out += _footnotes(doc, numbers, ("en", "zh"))
+    return "\n".join(out).rstrip() + "\n"
