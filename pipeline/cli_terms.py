@@ -41,7 +41,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         entries, found = load_file(path)
         total += len(entries)
         problems.extend(found)
-    for problem in problems:
+    for problem in sorted(problems, key=lambda p: (p.file, p.line)):
         sys.stdout.write(f"{problem}\n")
     if problems:
         sys.stderr.write(f"bitext: {len(problems)} problem(s) in the glossary\n")

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 import docx
 import pytest
@@ -25,7 +26,7 @@ from pipeline.readers.docx_parallel import (bookmark_name, parse_bookmark_name,
                                             read_parallel_docx)
 from pipeline.script import to_traditional
 from pipeline.writers.common import footnote_numbers, target_text
-from pipeline.writers.docx_footnotes import FootnotesPart, footnotes_part
+from pipeline.writers.docx_footnotes import CT_FOOTNOTES, FootnotesPart, footnotes_part
 from pipeline.writers.docx_writer import write_english_docx, write_parallel_docx
 from tests.conftest import SAMPLE
 
@@ -246,6 +247,32 @@ def test_reopened_footnotes_part_is_xml_and_not_duplicated(files):
         fp.add_footnote(2)
 
 
+def test_footnotes_loaded_as_a_blob_are_reparsed(files, tmp_path, monkeypatch):
+    """A package opened before our part class was registered holds the notes as bytes."""
+    from docx.opc.part import PartFactory, XmlPart
+
+    monkeypatch.delitem(PartFactory.part_type_for, CT_FOOTNOTES)
+    document = docx.Document(str(files["english"]))
+    monkeypatch.undo()
+    rel = next(r for r in document.part.rels.values() if r.reltype.endswith("/footnotes"))
+    assert not isinstance(rel.target_part, XmlPart)
+    fp = footnotes_part(document)
+    assert isinstance(fp, FootnotesPart) and rel.target_part is fp
+    assert fp.footnote_ids() == [1, 2]
+    fp.add_footnote(3)
+    document.save(str(tmp_path / "again.docx"))
+    ids = [n.get(w("id")) for n in part(tmp_path / "again.docx", "word/footnotes.xml")]
+    assert ids == ["-1", "0", "1", "2", "3"]
+
+
+def test_table_properties_in_schema_order(files):
+    tbl_pr = part(files["parallel"], "word/document.xml").find(".//w:tbl/w:tblPr", NS)
+    names = [etree.QName(c).localname for c in tbl_pr]
+    assert names.index("tblLayout") < names.index("tblCellMar") < names.index("tblLook")
+    with zipfile.ZipFile(files["parallel"]) as zf:
+        assert not any("thumbnail" in n for n in zf.namelist())
+
+
 # ---------------------------------------------------------------------------- fonts, bold
 
 
@@ -270,7 +297,8 @@ def test_east_asian_font_on_chinese_runs(doc, files):
     body = part(files["parallel"], "word/document.xml")
     starts = [b.get(w("name")) for b in body.iter(w("bookmarkStart"))]
     chinese = [n for n in starts if n.startswith("bs_")]
-    assert len(chinese) == sum(1 for s in doc.segments() if not s.id.startswith(("n", "g")))
+    note_ids = {n.id for n in doc.notes}
+    assert len(chinese) == sum(1 for s in doc.segments() if s.id not in note_ids)
     for name in chinese:
         for run in bookmarked_runs(body, name):
             assert run.find("w:rPr/w:rFonts", NS).get(w("eastAsia")) == "Noto Serif CJK SC"
@@ -341,7 +369,7 @@ def test_bookmark_names_are_reversible():
     assert parse_bookmark_name("_GoBack") is None
 
 
-def _rezip(src: Path, dst: Path, edits: dict[str, callable]) -> None:
+def _rezip(src: Path, dst: Path, edits: dict[str, Callable[[etree._Element], None]]) -> None:
     """Copy a DOCX, passing chosen members' parsed XML through an edit (an editor's save)."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -358,8 +386,9 @@ def test_round_trip_reads_back_edited_text(doc, files, tmp_path):
     original = read_parallel_docx(files["parallel"])
     expected = [(s.id, s.display, target_text(s)) for s in doc.segments()]
     expected_order = [e[0] for e in expected]
-    assert [o[0] for o in original] == expected_order[:-2] + ["g1", "n1"]  # notes by number
-    assert sorted(original) == sorted(expected)
+    assert [o[0] for o in original] == expected_order  # glossary notes are not segments
+    assert original == expected
+    assert "g1" not in expected_order
 
     def edit_body(root: etree._Element) -> None:
         runs = bookmarked_runs(root, "bt_2_3_1")

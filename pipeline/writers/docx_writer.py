@@ -23,7 +23,7 @@ Design choices:
   中文 / English header row and one row per paragraph; section headings are a shaded row
   merged across both columns. The English edition has ordinary 2.5 cm margins.
 * Round trip. In the parallel edition every segment's text (title, section titles, body,
-  notes) sits inside a bookmark, `bs_<id>` (Chinese) and `bt_<id>` (English); the naming
+  editor's notes; not glossary notes, whose text comes from the term base) sits inside a bookmark, `bs_<id>` (Chinese) and `bt_<id>` (English); the naming
   contract lives in `pipeline.readers.docx_parallel`, which reads an edited file back.
 * Determinism. Fixed core-property dates, sequential bookmark ids, and a re-zip with fixed
   member timestamps: the same Document gives the same bytes. Files are written atomically.
@@ -149,7 +149,7 @@ def _cell_margins(table: Table, top: int, bottom: int) -> None:
     mar = OxmlElement("w:tblCellMar")
     for side, value in (("top", top), ("left", 108), ("bottom", bottom), ("right", 108)):
         mar.append(OxmlElement(f"w:{side}", attrs={qn("w:w"): str(value), qn("w:type"): "dxa"}))
-    tbl_pr.append(mar)
+    tbl_pr.insert_element_before(mar, "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
 # ---------------------------------------------------------------------------- package setup
@@ -260,10 +260,11 @@ class _Builder:
     # -- text of a segment
 
     def chinese(self, seg: Segment) -> str:
-        """What the Chinese side shows: as written, or converted to the requested script."""
-        if self.script == "traditional":
-            return to_traditional(seg.display)
-        return seg.source if self.doc.script == "traditional" else seg.display
+        """What the Chinese side shows: as written when that is the requested script, else
+        converted (`source` is already the Simplified form of a Traditional original)."""
+        if self.doc.script == self.script:
+            return seg.display
+        return to_traditional(seg.display) if self.script == "traditional" else seg.source
 
     def segment(self, p: etree._Element, seg: Segment, lang: str) -> None:
         """One segment's runs (bookmarked in the parallel edition), then its note marks."""
@@ -360,7 +361,7 @@ class _Builder:
         zh = lang == "zh"
         text = self.chinese(note.segment) if zh else target_text(note.segment)
         runs = [_run(text, cjk=self.cjk if zh else None)]
-        if self.parallel:
+        if self.parallel and note.kind != "glossary":  # glossary notes are not segments
             self.bookmarks.wrap(p, bookmark_name(SOURCE_PREFIX if zh else TARGET_PREFIX,
                                                  note.segment.id), runs)
         else:

@@ -22,22 +22,20 @@ def _refs(seg: Segment, numbers: dict[str, int]) -> str:
     return "".join(f"[^{numbers[n]}]" for n in seg.note_ids if n in numbers)
 
 
-def _segment_md(seg: Segment, text: str, numbers: dict[str, int], bold: bool = True) -> str:
-    body = escape(text)
-    if bold and seg.emphasis and body:
-        body = f"**{body}**"
-    return body + _refs(seg, numbers)
-
-
 def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int]) -> str:
+    """One paragraph; consecutive emphasised sentences share one bold span."""
     joiner = " " if lang == "en" else ""
-    texts = [_segment_md(s, target_text(s) if lang == "en" else s.display, numbers)
-             for s in para.segments]
-    line = joiner.join(t for t in texts if t)
+    groups: list[tuple[bool, list[str]]] = []
+    for seg in para.segments:
+        text = escape(target_text(seg) if lang == "en" else seg.display) + _refs(seg, numbers)
+        if groups and groups[-1][0] == seg.emphasis:
+            groups[-1][1].append(text)
+        else:
+            groups.append((seg.emphasis, [text]))
+    line = joiner.join(f"**{joiner.join(t)}**" if bold else joiner.join(t) for bold, t in groups)
     label = speaker_label(doc, para.speaker, lang) if para.turn_start else None
     if label:
-        line = f"**{escape(label)}{':' if lang == 'en' else '：'}** {line}" if lang == "en" \
-            else f"**{escape(label)}：**{line}"
+        line = f"**{escape(label)}:** {line}" if lang == "en" else f"**{escape(label)}：**{line}"
     if para.kind == "list_item":
         line = f"- {line}"
     return line
