@@ -154,8 +154,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cache", help="MT cache file, or 'none' (default: ~/.cache/bitext/)")
     p.add_argument("--formats", help="comma-separated subset of: en.md, parallel.md, "
                                      "parallel.docx, en.docx, tmx, xlf, json, review.md")
-    p.add_argument("--source-script", choices=["simplified", "traditional"], default="simplified",
-                   help="script of the Chinese column in the parallel outputs")
+    p.add_argument("--source-script", choices=["simplified", "traditional"],
+                   help="script of the Chinese column in the parallel outputs (default: as the "
+                        "input was written)")
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=cmd_translate)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BitextError
+from .script import to_simplified
 from .textio import decode, read_bytes
 from .tm import TMUnit, TranslationMemory, read_tmx, tm_key, write_tmx
 
@@ -87,7 +88,7 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
             report.unchanged += 1
             continue
         now = current.get(seg_id)
-        if tm_key(chinese) != tm_key(before.source) and tm_key(chinese) != tm_key(before.display):
+        if tm_key(to_simplified(chinese)) != tm_key(before.source):  # exported in either script
             report.conflicts.append(f"{seg_id}: the Chinese was edited in {path.name}")
             continue
         if now is None or tm_key(now.source) != tm_key(before.source):

@@ -23,7 +23,7 @@ from .tm import TranslationMemory, read_tmx
 @dataclass
 class Options:
     formats: list[str] = field(default_factory=lambda: list(FORMATS))
-    source_script: str = "simplified"
+    source_script: str | None = None  # script of the Chinese column; None: as the input was
     progress: bool = False
 
 
@@ -36,13 +36,13 @@ def _en_md(doc: Document, path: Path, review: Review, options: Options) -> None:
 def _parallel_md(doc: Document, path: Path, review: Review, options: Options) -> None:
     from .writers.markdown import parallel_markdown
 
-    atomic_write_text(path, parallel_markdown(doc))
+    atomic_write_text(path, parallel_markdown(doc, options.source_script or doc.script))
 
 
 def _parallel_docx(doc: Document, path: Path, review: Review, options: Options) -> None:
     from .writers.docx_writer import write_parallel_docx
 
-    write_parallel_docx(doc, path, source_script=options.source_script)
+    write_parallel_docx(doc, path, source_script=options.source_script or doc.script)
 
 
 def _en_docx(doc: Document, path: Path, review: Review, options: Options) -> None:

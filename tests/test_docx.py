@@ -147,6 +147,22 @@ def test_title_source_and_traditional_script(doc, files):
     assert runs[0].find("w:rPr/w:lang", NS).get(w("eastAsia")) == "zh-TW"
 
 
+def test_traditional_input_shown_in_either_script(tmp_path):
+    doc = translated()
+    doc.script = "traditional"
+    for seg in doc.segments():
+        seg.display = to_traditional(seg.source)
+    seg = doc.segment_index()["1.3.1"]
+    for script, expected in (("simplified", seg.source), ("traditional", seg.display)):
+        path = tmp_path / f"{script}.docx"
+        write_parallel_docx(doc, path, source_script=script)
+        result = {i: zh for i, zh, _en in read_parallel_docx(path)}
+        assert result["1.3.1"] == expected
+    assert seg.source != seg.display
+    with pytest.raises(ValueError):
+        write_parallel_docx(doc, tmp_path / "x.docx", source_script="cantonese")
+
+
 # ---------------------------------------------------------------------------- footnotes
 
 

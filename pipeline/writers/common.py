@@ -38,3 +38,12 @@ def speaker_label(doc: Document, speaker: str | None, lang: str) -> str | None:
 def target_text(seg: Segment) -> str:
     """English shown for a segment; an untranslated segment keeps its source, visibly."""
     return seg.target if seg.target is not None else seg.display
+
+
+def source_text(seg: Segment, script: str) -> str:
+    """The Chinese shown in parallel outputs, in the script the reader asked for."""
+    if script == "traditional":
+        from ..script import to_traditional
+
+        return to_traditional(seg.display)
+    return seg.source

@@ -23,8 +23,12 @@ Design choices:
   中文 / English header row and one row per paragraph; section headings are a shaded row
   merged across both columns. The English edition has ordinary 2.5 cm margins.
 * Round trip. In the parallel edition every segment's text (title, section titles, body,
-  editor's notes; not glossary notes, whose text comes from the term base) sits inside a bookmark, `bs_<id>` (Chinese) and `bt_<id>` (English); the naming
-  contract lives in `pipeline.readers.docx_parallel`, which reads an edited file back.
+  editor's notes; not glossary notes, whose text comes from the term base) sits inside a
+  bookmark, `bs_<id>` (Chinese) and `bt_<id>` (English); the naming contract lives in
+  `pipeline.readers.docx_parallel`, which reads an edited file back.
+* Script. `source_script` is the script of the Chinese column: text written in that script
+  is shown as written; otherwise Simplified comes from `Segment.source` and Traditional from
+  OpenCC s2t of the display text.
 * Determinism. Fixed core-property dates, sequential bookmark ids, and a re-zip with fixed
   member timestamps: the same Document gives the same bytes. Files are written atomically.
 """

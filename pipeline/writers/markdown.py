@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Paragraph, Segment
-from .common import footnote_numbers, footnote_order, speaker_label, target_text
+from .common import footnote_numbers, footnote_order, source_text, speaker_label, target_text
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -22,12 +22,14 @@ def _refs(seg: Segment, numbers: dict[str, int]) -> str:
     return "".join(f"[^{numbers[n]}]" for n in seg.note_ids if n in numbers)
 
 
-def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int]) -> str:
+def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int],
+               script: str = "simplified") -> str:
     """One paragraph; consecutive emphasised sentences share one bold span."""
     joiner = " " if lang == "en" else ""
     groups: list[tuple[bool, list[str]]] = []
     for seg in para.segments:
-        text = escape(target_text(seg) if lang == "en" else seg.display) + _refs(seg, numbers)
+        text = escape(target_text(seg) if lang == "en" else source_text(seg, script)) \
+            + _refs(seg, numbers)
         if groups and groups[-1][0] == seg.emphasis:
             groups[-1][1].append(text)
         else:
@@ -47,14 +49,15 @@ def _section_heading(number: str | None, title: str | None) -> str | None:
     return "## " + " · ".join(x for x in (number, escape(title) if title else None) if x)
 
 
-def _footnotes(doc: Document, numbers: dict[str, int], langs: tuple[str, ...]) -> list[str]:
+def _footnotes(doc: Document, numbers: dict[str, int], langs: tuple[str, ...],
+               script: str = "simplified") -> list[str]:
     lines = []
     for note in footnote_order(doc):
         parts = []
         if "en" in langs:
             parts.append(escape(target_text(note.segment)))
         if "zh" in langs and note.kind == "editor":
-            parts.append(escape(note.segment.display))
+            parts.append(escape(source_text(note.segment, script)))
         label = "Editor's note" if note.kind == "editor" else "Translator's note"
         lines.append(f"[^{numbers[note.id]}]: *{label}:* " + " / ".join(parts))
     return lines
@@ -87,21 +90,22 @@ def english_markdown(doc: Document) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def parallel_markdown(doc: Document) -> str:
+def parallel_markdown(doc: Document, script: str = "simplified") -> str:
     numbers = footnote_numbers(doc)
     out: list[str] = []
     if doc.title:
-        out += [f"# {escape(doc.title.display)}", "",
+        out += [f"# {escape(source_text(doc.title, script))}", "",
                 f"# {escape(target_text(doc.title))}", ""]
     if doc.source_url:
         out += [f"Source: <{doc.source_url}>", ""]
     for section in doc.sections:
-        zh = _section_heading(section.number, section.title.display if section.title else None)
+        zh = _section_heading(section.number,
+                              source_text(section.title, script) if section.title else None)
         if zh:
             en = _section_heading(None, target_text(section.title)) if section.title else None
             out += [zh + (f" / {en[3:]}" if en else ""), ""]
         for para in section.paragraphs:
-            out += [f"> {_paragraph(doc, para, 'zh', numbers)}", ">",
+            out += [f"> {_paragraph(doc, para, 'zh', numbers, script)}", ">",
                     f"> {_paragraph(doc, para, 'en', numbers)}", ""]
-    out += _footnotes(doc, numbers, ("en", "zh"))
+    out += _footnotes(doc, numbers, ("en", "zh"), script)
     return "\n".join(out).rstrip() + "\n"
