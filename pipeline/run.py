@@ -14,7 +14,7 @@ from .glossary.termbase import Glossary
 from .model import Document
 from .readers import read_document
 from .stages.annotate import annotate
-from .stages.review import Review, review_segments
+from .stages.review import Review, flag_segments, review_segments
 from .stages.translate import Engine, Summary, Translator
 from .textio import atomic_write_bytes, atomic_write_text
 from .tm import TranslationMemory, read_tmx
@@ -117,7 +117,9 @@ def translate_file(path: Path, out_dir: Path, *, glossary: Glossary, matcher: Te
                          glossary_version=glossary.version, progress=options.progress,
                          label=path.name).run(doc)
     annotate(doc, glossary, matcher)
-    review = review_segments(list(doc.segments()), matcher)
+    segments = list(doc.segments())
+    review = review_segments(segments, matcher)
+    flag_segments(segments, review)
     stem = path.name.rsplit(".", 1)[0]
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

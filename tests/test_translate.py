@@ -15,7 +15,7 @@ from pipeline.glossary.matcher import TermMatcher
 from pipeline.glossary.termbase import load_glossary
 from pipeline.readers import read_document
 from pipeline.run import Options, load_tm, translate_file
-from pipeline.stages.review import segment_issues
+from pipeline.stages.review import flag_segments, review_segments, segment_issues
 from pipeline.stages.translate import Translator, protect, restore
 from pipeline.tm import TMUnit, TranslationMemory, read_tmx
 from tests.conftest import ROOT, SAMPLE
@@ -114,6 +114,8 @@ class ForgetfulEngine(CopyEngine):
 def test_lost_terms_are_flagged_never_silent(matcher, glossary):
     doc = read_document(SAMPLE)
     _translate(doc, matcher, glossary, engine=ForgetfulEngine())
+    segments = list(doc.segments())
+    flag_segments(segments, review_segments(segments, matcher))
     seg = doc.segment_index()["2.5.3"]
     assert any(f.startswith("term-lost:强化学习") for f in seg.flags)
     assert "review:missing" in seg.flags

@@ -167,3 +167,13 @@ def review_segments(segments: list[Segment], matcher: TermMatcher) -> Review:
                                                             f"{', '.join(sorted(usage.renderings))}",
                                        usage.term_id))
     return review
+
+
+def flag_segments(segments: list[Segment], review: Review) -> None:
+    """Copy the review onto the segments (`review:<kind>`), so JSON/XLIFF carry it."""
+    kinds: dict[str, set[str]] = {}
+    for issue in review.issues:
+        kinds.setdefault(issue.segment, set()).add(issue.kind)
+    for seg in segments:
+        seg.flags = [f for f in seg.flags if not f.startswith("review:")]
+        seg.flags.extend(sorted(f"review:{k}" for k in kinds.get(seg.id, ()) if k != "untranslated"))

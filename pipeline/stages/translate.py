@@ -19,7 +19,7 @@ from ..glossary.matcher import TermMatcher, find_english
 from ..model import Document, Segment, TermHit
 from ..segment import engine_chunks
 from ..tm import TranslationMemory
-from .review import forbidden_hits, segment_issues
+from .review import forbidden_hits
 
 PLACEHOLDER = "XT{}"
 _PLACEHOLDER_RE = re.compile(r"X\s?T\s?(\d+)", re.IGNORECASE)
@@ -133,9 +133,6 @@ class Translator:
         for seg in segments:
             if seg.target is not None and seg.origin == "mt":
                 seg.target = repair_forbidden(seg, self.matcher)
-            if seg.target is not None:
-                kinds = {i.kind for i in segment_issues(seg, self.matcher)}
-                seg.flags.extend(sorted(f"review:{k}" for k in kinds))
             summary.origins[seg.origin] += 1
         summary.flagged = sum(1 for s in segments if s.flags)
         summary.seconds = time.perf_counter() - start

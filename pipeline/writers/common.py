@@ -40,8 +40,11 @@ def target_text(seg: Segment) -> str:
     return seg.target if seg.target is not None else seg.display
 
 
-def source_text(seg: Segment, script: str) -> str:
-    """The Chinese shown in parallel outputs, in the script the reader asked for."""
+def source_text(seg: Segment, script: str, original: str = "simplified") -> str:
+    """The Chinese shown in parallel outputs, in the script the reader asked for: as written
+    when that is the input's own script, else converted (`source` is already Simplified)."""
+    if script == original:
+        return seg.display
     if script == "traditional":
         from ..script import to_traditional
 

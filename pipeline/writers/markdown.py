@@ -28,7 +28,7 @@ def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int
     joiner = " " if lang == "en" else ""
     groups: list[tuple[bool, list[str]]] = []
     for seg in para.segments:
-        text = escape(target_text(seg) if lang == "en" else source_text(seg, script)) \
+        text = escape(target_text(seg) if lang == "en" else source_text(seg, script, doc.script)) \
             + _refs(seg, numbers)
         if groups and groups[-1][0] == seg.emphasis:
             groups[-1][1].append(text)
@@ -57,7 +57,7 @@ def _footnotes(doc: Document, numbers: dict[str, int], langs: tuple[str, ...],
         if "en" in langs:
             parts.append(escape(target_text(note.segment)))
         if "zh" in langs and note.kind == "editor":
-            parts.append(escape(source_text(note.segment, script)))
+            parts.append(escape(source_text(note.segment, script, doc.script)))
         label = "Editor's note" if note.kind == "editor" else "Translator's note"
         lines.append(f"[^{numbers[note.id]}]: *{label}:* " + " / ".join(parts))
     return lines
@@ -94,13 +94,13 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
     numbers = footnote_numbers(doc)
     out: list[str] = []
     if doc.title:
-        out += [f"# {escape(source_text(doc.title, script))}", "",
+        out += [f"# {escape(source_text(doc.title, script, doc.script))}", "",
                 f"# {escape(target_text(doc.title))}", ""]
     if doc.source_url:
         out += [f"Source: <{doc.source_url}>", ""]
     for section in doc.sections:
         zh = _section_heading(section.number,
-                              source_text(section.title, script) if section.title else None)
+                              source_text(section.title, script, doc.script) if section.title else None)
         if zh:
             en = _section_heading(None, target_text(section.title)) if section.title else None
             out += [zh + (f" / {en[3:]}" if en else ""), ""]
