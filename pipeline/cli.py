@@ -6,6 +6,7 @@ its exit code; a traceback means a bug in bitext.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -93,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug in bitext: still one line, the traceback on request
+        if os.environ.get("BITEXT_DEBUG"):
+            raise
+        sys.stderr.write(f"bitext: internal error: {type(exc).__name__}: {exc} (set BITEXT_DEBUG=1 "
+                         f"for the traceback and please report it)\n")
+        return 70
 
 
 if __name__ == "__main__":

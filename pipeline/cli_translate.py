@@ -32,7 +32,7 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | Non
     from .engines.ctranslate import CTranslate2Engine
 
     return CTranslate2Engine(package, device=args.device, beam=args.beam,
-                             batch_size=args.batch_size)
+                             batch_size=args.batch_size, max_decoding_length=args.max_length)
 
 
 def _inputs(path: Path) -> list[Path]:
@@ -150,6 +150,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "automatically")
     p.add_argument("--beam", type=int, default=4)
     p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--max-length", type=int, default=256,
+                   help="maximum tokens the model may produce per sentence piece")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     p.add_argument("--cache", help="MT cache file, or 'none' (default: ~/.cache/bitext/)")
     p.add_argument("--formats", help="comma-separated subset of: en.md, parallel.md, "

@@ -24,10 +24,12 @@ for p in (str(ROOT), str(TESTS)):  # robust to pytest's import mode and to the c
 
 from argos_fixture import PREFIX_TOKEN, build_tiny_argos_package, zip_package  # noqa: E402
 
+from pipeline.errors import BitextError  # noqa: E402
 from pipeline.engines import (  # noqa: E402
     CTranslate2Engine,
     MTResult,
     PackageError,
+    download_and_install,
     find_package,
     install_package,
     installed_packages,
@@ -77,6 +79,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
+@pytest.fixture
+def packages_dir(argos_env, tmp_path, monkeypatch) -> Path:
+    """An empty packages dir of the test's own (changing the variable after argostranslate
+    was imported must work too)."""
+    path = tmp_path / "argos-packages"
+    path.mkdir()
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(path))
+    return path
+
+
 @pytest.fixture(scope="module")
 def engine(argos_env, built) -> CTranslate2Engine:
     return CTranslate2Engine(load_package(built["base"]), beam=1, batch_size=4,
@@ -107,11 +119,11 @@ def test_load_from_dir_and_explicit_cache_dir(argos_env, built, tmp_path):
     assert from_zip.target_prefix == PREFIX_TOKEN
 
 
-def test_install_then_installed_and_find(argos_env, built):
+def test_install_then_installed_and_find(packages_dir, built):
     had_translate = "argostranslate.translate" in sys.modules
     assert find_package("zh", "en") is None
     info = install_package(built["base"])
-    assert info.path.parent == Path(argos_env["ARGOS_PACKAGES_DIR"])
+    assert info.path.parent == packages_dir
     assert [p.name for p in installed_packages()] == [info.name]
     found = find_package("zh", "en")
     assert found is not None and found.identity == info.identity
@@ -119,8 +131,7 @@ def test_install_then_installed_and_find(argos_env, built):
     if not had_translate:
         assert "argostranslate.translate" not in sys.modules
     import argostranslate.package as argos_package  # argostranslate itself must see it too
-    dirs = [Path(argos_env["ARGOS_PACKAGES_DIR"])]
-    assert [p.from_code for p in argos_package.get_installed_packages(path=dirs)] == ["zh"]
+    assert [p.from_code for p in argos_package.get_installed_packages(path=[packages_dir])] == ["zh"]
 
 
 def _zip(path: Path, files: dict[str, bytes]) -> Path:
@@ -130,18 +141,22 @@ def _zip(path: Path, files: dict[str, bytes]) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind, expected", [
-    ("missing", "not found"),
-    ("not_zip", "not a zip"),
-    ("no_top_folder", "exactly one top-level folder"),
-    ("two_top_folders", "exactly one top-level folder"),
-    ("no_metadata", "metadata.json is missing"),
-    ("no_model", "model/model.bin"),
-    ("no_tokenizer", "no tokenizer"),
-    ("dir_no_metadata", "metadata.json is missing"),
-    ("bad_json", "not valid JSON"),
-])
-def test_bad_packages_raise_clear_errors(argos_env, built, tmp_path, kind, expected):
+BAD_PACKAGES = {
+    "missing": "not found",
+    "not_zip": "not a zip",
+    "no_top_folder": "exactly one top-level folder",
+    "two_top_folders": "exactly one top-level folder",
+    "no_metadata": "metadata.json is missing",
+    "no_model": "model/model.bin",
+    "no_tokenizer": "no tokenizer",
+    "dir_no_metadata": "metadata.json is missing",
+    "bad_json": "not valid JSON",
+}
+
+
+@pytest.mark.parametrize("kind", BAD_PACKAGES)
+def test_bad_packages_raise_clear_errors(argos_env, built, tmp_path, kind):
+    expected = BAD_PACKAGES[kind]
     unpacked = built["base"].with_suffix("")
     parts = {f.relative_to(unpacked).as_posix(): f.read_bytes()
              for f in unpacked.rglob("*") if f.is_file()}
@@ -174,14 +189,58 @@ def test_bad_packages_raise_clear_errors(argos_env, built, tmp_path, kind, expec
     assert "(" in message  # every error carries a hint saying what to do
 
 
-def test_bad_zip_is_not_installed(argos_env, tmp_path):
+def test_bad_zip_is_not_installed(packages_dir, tmp_path):
     """A zip without its top folder would break argostranslate's listing: refuse it early."""
-    before = sorted(os.listdir(argos_env["ARGOS_PACKAGES_DIR"]))
     target = _zip(tmp_path / "flat.argosmodel", {"metadata.json": b"{}", "model/model.bin": b""})
     with pytest.raises(PackageError, match="top-level folder"):
         install_package(target)
-    assert sorted(os.listdir(argos_env["ARGOS_PACKAGES_DIR"])) == before
-    installed_packages()  # still lists without error
+    assert os.listdir(packages_dir) == []
+    assert installed_packages() == []  # still lists without error
+
+
+@pytest.fixture
+def offline_index(packages_dir, tmp_path, monkeypatch):
+    """Make argostranslate's index/download offline: the index is whatever the test writes."""
+    import argostranslate.package as argos_package
+    from argostranslate import settings
+
+    index = tmp_path / "index.json"
+    monkeypatch.setattr(settings, "local_package_index", index)
+    monkeypatch.setattr(argos_package, "update_package_index", lambda: None)
+
+    def no_network(self):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(argos_package.AvailablePackage, "download", no_network)
+    return index
+
+
+ENTRY = {"package_version": "0.2", "argos_version": "1.9", "from_code": "zh", "to_code": "en",
+         "from_name": "Chinese", "to_name": "English", "type": "translate", "links": []}
+
+
+def test_download_without_index_is_a_package_error(offline_index):
+    with pytest.raises(PackageError, match="package index"):
+        download_and_install("zh", "en")
+
+
+def test_download_failures_are_package_errors(offline_index):
+    offline_index.write_text(json.dumps([{**ENTRY, "from_code": "ja"}]))
+    with pytest.raises(PackageError, match="no zh→en package"):
+        download_and_install("zh", "en")
+    offline_index.write_text(json.dumps([ENTRY]))
+    with pytest.raises(PackageError, match="could not download .*network is unreachable"):
+        download_and_install("zh", "en")
+
+
+def test_download_installs_what_it_fetched(offline_index, built, monkeypatch):
+    import argostranslate.package as argos_package
+
+    offline_index.write_text(json.dumps([ENTRY]))
+    monkeypatch.setattr(argos_package.AvailablePackage, "download", lambda self: built["other"])
+    info = download_and_install("zh", "en")
+    assert info.identity == load_package(built["other"]).identity
+    assert [p.path for p in installed_packages()] == [info.path]
 
 
 # --------------------------------------------------------------------------- identity
@@ -232,6 +291,17 @@ def test_blank_inputs_never_load_the_model(argos_env, built, tmp_path):
     assert broken.translate(["", " ", "\n"]) == [MTResult("", None)] * 3
     with pytest.raises(PackageError, match="cannot load the translation model"):
         broken.translate(["你好"])
+
+
+def test_bad_device_is_rejected(argos_env, built):
+    pkg = load_package(built["base"])
+    with pytest.raises(ValueError, match="device"):
+        CTranslate2Engine(pkg, device="tpu")
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count() == 0:
+        with pytest.raises(BitextError, match="no CUDA device"):
+            CTranslate2Engine(pkg, device="cuda").translate(["你好"])
 
 
 def test_batched_equals_one_at_a_time(engine):

@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import BitextError
@@ -46,8 +46,8 @@ class PackageInfo:
     to_code: str
     name: str
     version: str
-    target_prefix: str = ""
-    tokenizer: Path = field(default_factory=Path)
+    target_prefix: str  # metadata "target_prefix"; "" when the package has none
+    tokenizer: Path  # sentencepiece.model or bpe.model
 
     @property
     def model_dir(self) -> Path:

@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..errors import BitextError
 from .argos_package import PackageError, PackageInfo
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 # Same decoding knobs as argostranslate, so output quality matches `argos-translate`.
 LENGTH_PENALTY = 0.2
 REPLACE_UNKNOWNS = True
+DEVICES = ("auto", "cpu", "cuda")
 ENGINE_REVISION = 1  # bump when a change here alters translations, to invalidate caches
 
 
@@ -58,6 +60,8 @@ class CTranslate2Engine:
                  inter_threads: int | None = None, intra_threads: int | None = None) -> None:
         if beam < 1 or batch_size < 1 or max_decoding_length < 1:
             raise ValueError("beam, batch_size and max_decoding_length must be >= 1")
+        if device not in DEVICES:
+            raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
         self.package = package
         self.beam = beam
         self.batch_size = batch_size
@@ -98,8 +102,12 @@ class CTranslate2Engine:
         import sentencepiece
 
         device, compute_type, inter, intra = self._requested
+        gpus = ctranslate2.get_cuda_device_count()
         if device == "auto":
-            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+            device = "cuda" if gpus > 0 else "cpu"
+        elif device == "cuda" and gpus == 0:
+            raise BitextError("no CUDA device is available to CTranslate2",
+                              hint="use --device cpu (or auto)")
         if compute_type == "auto":
             supported = ctranslate2.get_supported_compute_types(device)
             preferred = "int8" if device == "cpu" else "int8_float16"

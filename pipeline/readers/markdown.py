@@ -1,16 +1,40 @@
 """Markdown (as exported from WeChat articles) → blocks, using markdown-it-py's CommonMark parser."""
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .blocks import Block, Span
 
 _PARSER = MarkdownIt("commonmark").disable("text_join")  # keep escapes visible: `\\*` marks a note
-MAX_NESTING = 40
+MAX_NESTING = 8  # containers kept per line: a list level costs markdown-it 2 of its 20 levels
+
+
+_CONTAINER = re.compile(r"[ \t]{0,3}(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]?")
+
+
+def _flatten(text: str) -> str:
+    """Cap container nesting per line: markdown-it silently drops text nested deeper than its
+    limit, and nothing a user wrote may vanish."""
+    out = []
+    for line in text.split("\n"):
+        depth, pos = 0, 0
+        while (m := _CONTAINER.match(line, pos)) and m.end() > pos:
+            depth, pos = depth + 1, m.end()
+        if depth > MAX_NESTING:
+            keep = line[:pos]
+            cut, count = 0, 0
+            while count < depth - MAX_NESTING and (m := _CONTAINER.match(keep, cut)):
+                cut, count = m.end(), count + 1
+            line = line[cut:]
+        out.append(line)
+    return "\n".join(out)
 
 
 def read_markdown(text: str) -> list[Block]:
+    text = _flatten(text)
     blocks: list[Block] = []
     depth = 0
     in_list_item = 0

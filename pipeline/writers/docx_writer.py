@@ -230,7 +230,7 @@ def _drop_thumbnail(document: DocxDocument) -> None:
 
 def _core_properties(document: DocxDocument, title: str) -> None:
     props = document.core_properties
-    props.title = title
+    props.title = title[:255]  # the OPC core-properties limit
     props.author = "bitext"
     props.last_modified_by = "bitext"
     props.comments = ""
