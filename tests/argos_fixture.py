@@ -31,6 +31,8 @@ PREFIX_TOKEN = "__en__"
 # decodes to visible text, so tests can rely on its shape.
 SPECIAL_BIAS = -1e4
 SPECIALS = ("<unk>", "<s>", "</s>")
+# Markdown images, links (text kept), html tags and emphasis/heading characters.
+_MARKUP = re.compile(r"!\[.*?\]\(.*?\)|\[(.*?)\]\(.*?\)|<[^>]+>|[*#>=\-_`]")
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,9 @@ def build_tiny_argos_package(dest_dir: Path, *, layers: int = 2, d_model: int = 
     (it is in the vocabulary), like multilingual Argos models.
     """
     dims = Dims(layers, layers, d_model, heads, ffn, vocab_size)
+    default_name = f"translate-zh_en-tiny{seed}" + ("-prefix" if target_prefix else "")
     return _build_package(Path(dest_dir), dims, seed=seed, target_prefix=target_prefix,
-                          name=name or f"translate-zh_en-tiny{seed}{'-prefix' if target_prefix else ''}")
+                          name=name or default_name)
 
 
 def build_realistic_model(dest_dir: Path, *, layers: int = 6, d_model: int = 512,
@@ -91,7 +94,7 @@ def training_lines(seed: int = 0) -> list[str]:
     zh: list[str] = []
     if ROUNDTABLE.is_file():
         for line in ROUNDTABLE.read_text(encoding="utf-8").splitlines():
-            line = re.sub(r"[*#>=\-_`]|!\[.*?\]\(.*?\)|\[(.*?)\]\(.*?\)|<[^>]+>", r"\1", line).strip()
+            line = _MARKUP.sub(r"\1", line).strip()
             if len(line) >= 4:
                 zh.append(line)
     if len(zh) < 50:  # synthetic fallback: random phrases over common characters

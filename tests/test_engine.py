@@ -131,7 +131,8 @@ def test_install_then_installed_and_find(packages_dir, built):
     if not had_translate:
         assert "argostranslate.translate" not in sys.modules
     import argostranslate.package as argos_package  # argostranslate itself must see it too
-    assert [p.from_code for p in argos_package.get_installed_packages(path=[packages_dir])] == ["zh"]
+    listed = argos_package.get_installed_packages(path=[packages_dir])
+    assert [p.from_code for p in listed] == ["zh"]
 
 
 def _zip(path: Path, files: dict[str, bytes]) -> Path:
@@ -291,6 +292,9 @@ def test_blank_inputs_never_load_the_model(argos_env, built, tmp_path):
     assert broken.translate(["", " ", "\n"]) == [MTResult("", None)] * 3
     with pytest.raises(PackageError, match="cannot load the translation model"):
         broken.translate(["你好"])
+    bpe = CTranslate2Engine(dataclasses.replace(pkg, tokenizer=pkg.path / "bpe.model"))
+    with pytest.raises(PackageError, match="only SentencePiece"):
+        bpe.translate(["你好"])
 
 
 def test_bad_device_is_rejected(argos_env, built):

@@ -1,4 +1,4 @@
-"""Machine-translation engines: Argos packages run on CTranslate2, without argostranslate.translate."""
+"""Machine translation: Argos packages run directly on CTranslate2 (no argostranslate.translate)."""
 from __future__ import annotations
 
 from .argos_package import (

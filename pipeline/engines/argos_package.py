@@ -321,7 +321,8 @@ def download_and_install(from_code: str = "zh", to_code: str = "en") -> PackageI
     try:
         argos_package.update_package_index()
     except Exception as exc:  # noqa: BLE001 - any network/IO failure means the same to the user
-        raise PackageError(f"could not download the Argos package index ({exc})", hint=hint) from None
+        raise PackageError(f"could not download the Argos package index ({exc})",
+                           hint=hint) from None
     if not Path(settings.local_package_index).is_file():
         raise PackageError("could not download the Argos package index", hint=hint)
     try:

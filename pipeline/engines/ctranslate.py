@@ -101,6 +101,11 @@ class CTranslate2Engine:
         import ctranslate2
         import sentencepiece
 
+        if self.package.tokenizer.name != "sentencepiece.model":
+            raise PackageError(
+                f"package uses a {self.package.tokenizer.name} tokenizer; only SentencePiece "
+                "packages are supported", path=str(self.package.path),
+                hint="use a SentencePiece package (current zh→en Argos packages are)")
         device, compute_type, inter, intra = self._requested
         gpus = ctranslate2.get_cuda_device_count()
         if device == "auto":

@@ -7,8 +7,8 @@ leftmost-longest choice is made here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -20,11 +20,15 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 def _fold(text: str) -> str:
     """Lower-case without changing length, so offsets stay valid."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
     return "".join(c if len(low := c.lower()) != 1 else low for c in text)
 
 
-@dataclass
-class Match:
+class Match(NamedTuple):
+    """A tuple, not a dataclass: dense texts produce hundreds of thousands of these."""
+
     start: int
     end: int
     form: str
@@ -42,37 +46,51 @@ class TermMatcher:
         for form, entries in by_form.items():
             # context rules first, so the default entry is the fallback
             entries.sort(key=lambda e: not e.context)
-            self._automaton.add_word(form, (form, entries))
+            fixed = entries[0] if not entries[0].context else None  # no rule to evaluate
+            self._automaton.add_word(form, (len(form), fixed, entries,
+                                            bool(_ASCII_WORD.match(form[0])),
+                                            bool(_ASCII_WORD.match(form[-1]))))
         self._empty = not by_form
         if not self._empty:
             self._automaton.make_automaton()
 
     def find(self, text: str) -> list[Match]:
-        """Leftmost-longest, non-overlapping matches, in order. Ties are impossible: at one start
-        the longer form wins, and forms are unique keys."""
+        """Leftmost-longest, non-overlapping matches, in order.
+
+        For each start only the longest usable form is kept (usable: Latin word boundaries hold
+        and a context rule or default entry applies), then starts are taken left to right.
+        Forms are unique keys, so the result is deterministic.
+        """
         if self._empty or not text:
             return []
         folded = _fold(text)
-        candidates: list[tuple[int, int, str, list[Entry]]] = []
-        for end_index, (form, entries) in self._automaton.iter(folded):
-            start, end = end_index - len(form) + 1, end_index + 1
-            if _ASCII_WORD.match(form[0]) and start > 0 and _ASCII_WORD.match(folded[start - 1]):
-                continue  # "AI" inside "OpenAI"
-            if _ASCII_WORD.match(form[-1]) and end < len(folded) and _ASCII_WORD.match(folded[end]):
+        n = len(folded)
+        best: dict[int, tuple[int, Entry]] = {}
+        get = best.get
+        for end_index, (length, entry, entries, ascii_start, ascii_end) in self._automaton.iter(folded):
+            start = end_index - length + 1
+            current = get(start)
+            if current is not None and length <= current[0]:
                 continue
-            candidates.append((start, end, form, entries))
-        candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+            if ascii_start and start > 0 and _ASCII_WORD.match(folded[start - 1]):
+                continue  # "AI" inside "OpenAI"
+            if ascii_end and end_index + 1 < n and _ASCII_WORD.match(folded[end_index + 1]):
+                continue
+            if entry is None:
+                entry = next((e for e in entries
+                              if not e.context or e.context_matches(text, start, end_index + 1)),
+                             None)
+                if entry is None:
+                    continue
+            best[start] = (length, entry)
         out: list[Match] = []
         position = 0
-        for start, end, form, entries in candidates:
+        for start in sorted(best):
             if start < position:
                 continue
-            entry = next((e for e in entries if not e.context or e.context_matches(text, start, end)),
-                         None)
-            if entry is None:
-                continue
-            out.append(Match(start, end, text[start:end], entry))
-            position = end
+            length, entry = best[start]
+            out.append(Match(start, start + length, text[start:start + length], entry))
+            position = start + length
         return out
 
     def hits(self, text: str) -> list[TermHit]:

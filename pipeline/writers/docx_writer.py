@@ -271,6 +271,7 @@ class _Builder:
         self.script = source_script
         self.cjk = CHINESE_FONTS[source_script]
         self.docx = docx.Document()
+        self._sect_pr: etree._Element | None = None
         self.body_element = self.docx.element.body
         self.bookmarks = _Bookmarks()
         self.numbers = footnote_numbers(doc)
@@ -340,12 +341,12 @@ class _Builder:
         if self.doc.title is None:
             return
         for lang in langs:
-            self.segment(self.docx.add_paragraph(style="Title")._p, self.doc.title, lang)
+            self.segment(self.add_paragraph(style="Title")._p, self.doc.title, lang)
 
     def source_line(self, label: str) -> None:
         if not self.doc.source_url:
             return
-        paragraph = self.docx.add_paragraph()
+        paragraph = self.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(12)
         p = paragraph._p
         p.append(_run(label, cjk=self.cjk if self.parallel else None))
@@ -363,7 +364,7 @@ class _Builder:
         missing = [n for n in footnote_order(self.doc) if n.id not in self.referenced]
         if not missing:
             return
-        p = self.docx.add_paragraph()._p
+        p = self.add_paragraph()._p
         p.append(_run("Notes"))
         for note in missing:
             p.append(footnote_reference_run(self.numbers[note.id]))
@@ -388,6 +389,19 @@ class _Builder:
                                                  note.segment.id), runs)
         else:
             p.extend(runs)
+
+    def add_paragraph(self, style: str | None = None) -> DocxParagraph:
+        """Append a body paragraph. python-docx's own add_paragraph searches the whole body for
+        the final section properties every time: quadratic on long documents."""
+        body = self.docx.element.body
+        if self._sect_pr is None:
+            self._sect_pr = body.get_or_add_sectPr()
+        p = OxmlElement("w:p")
+        self._sect_pr.addprevious(p)
+        paragraph = DocxParagraph(p, self.docx._body)
+        if style is not None:
+            paragraph.style = style
+        return paragraph
 
     def save(self, path: Path) -> None:
         """Footnotes, properties, then bytes: BytesIO first, fixed zip, atomic write."""
@@ -448,22 +462,36 @@ def write_parallel_docx(doc: Document, path: Path, *, source_script: str = "simp
         cell.width = width
         _shade(cell, _HEADER_FILL)
         _cell_paragraph(cell).append(_run(label, bold=True, cjk=cjk))
+    # Rows are copied from two prototypes: python-docx's add_row()/cells walk the whole table
+    # each time, which made a long transcript quadratic (100× the sample: minutes).
+    body_row = table.add_row()
+    for cell, width in zip(body_row.cells, widths):
+        cell.width = width
+        _cell_paragraph(cell)
+    heading_row = table.add_row()
+    merged = heading_row.cells[0].merge(heading_row.cells[1])
+    merged.width = widths[0] + widths[1]
+    _shade(merged, _HEADING_FILL)
+    heading_paragraph = merged.paragraphs[0]
+    heading_paragraph.style = b.docx.styles["Heading 2"]
+    heading_paragraph.paragraph_format.space_before = Pt(2)
+    heading_paragraph.paragraph_format.space_after = Pt(2)
+    tbl = table._tbl
+    body_tr, heading_tr = body_row._tr, heading_row._tr
+    tbl.remove(body_tr)
+    tbl.remove(heading_tr)
     for section in doc.sections:
         if section.number or section.title is not None:
-            row = table.add_row()
-            cell = row.cells[0].merge(row.cells[1])
-            cell.width = widths[0] + widths[1]
-            _shade(cell, _HEADING_FILL)
-            paragraph = cell.paragraphs[0]
-            paragraph.style = b.docx.styles["Heading 2"]
-            paragraph.paragraph_format.space_before = Pt(2)
-            paragraph.paragraph_format.space_after = Pt(2)
-            b.heading(paragraph._p, section, ("zh", "en"))
+            tr = deepcopy(heading_tr)
+            tbl.append(tr)
+            b.heading(tr.tc_lst[0].p_lst[0], section, ("zh", "en"))
         for para in section.paragraphs:
-            row = table.add_row()
-            for cell, width, lang in zip(row.cells, widths, ("zh", "en")):
-                cell.width = width
-                b.paragraph(_cell_paragraph(cell, para.kind), para, lang)
+            tr = deepcopy(body_tr)
+            tbl.append(tr)
+            for tc, lang in zip(tr.tc_lst, ("zh", "en")):
+                p = tc.p_lst[0]
+                _list_indent(DocxParagraph(p, None), para.kind)
+                b.paragraph(p, para, lang)
     b.save(path)
 
 
@@ -475,9 +503,9 @@ def write_english_docx(doc: Document, path: Path) -> None:
     b.source_line("Source: ")
     for section in doc.sections:
         if section.number or section.title is not None:
-            b.heading(b.docx.add_paragraph(style="Heading 1")._p, section, ("en",))
+            b.heading(b.add_paragraph(style="Heading 1")._p, section, ("en",))
         for para in section.paragraphs:
-            paragraph = b.docx.add_paragraph()
+            paragraph = b.add_paragraph()
             _list_indent(paragraph, para.kind)
             b.paragraph(paragraph._p, para, "en")
     b.save(path)
