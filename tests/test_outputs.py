@@ -151,3 +151,32 @@ def test_import_xliff_round_trip_by_id_with_conflicts(fresh, tmp_path):
     data = json.loads((out / "o1-roundtable" / "o1-roundtable.json").read_text(encoding="utf-8"))
     seg = data["sections"][1]["paragraphs"][2]["segments"][0]
     assert seg["id"] == "1.3.1" and seg["target"].startswith("In my view")
+
+
+def test_import_parallel_docx_round_trip(fresh, tmp_path):
+    """An editor changes one English cell in the DOCX; `bitext import` puts it in the TM."""
+    import shutil as _shutil
+
+    from lxml import etree
+
+    work = tmp_path / "export"
+    _shutil.copytree(fresh, work)
+    docx_path = work / "o1-roundtable.parallel.docx"
+    with zipfile.ZipFile(docx_path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    root = etree.fromstring(parts["word/document.xml"])
+    start = root.xpath("//w:bookmarkStart[@w:name='bt_1_3_1']", namespaces=ns)[0]
+    text_el = start.getnext().xpath(".//w:t", namespaces=ns)[0]
+    text_el.text = "Edited in Word: the past 18 months were a period of acceleration."
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                                standalone=True)
+    with zipfile.ZipFile(docx_path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    tm_path = tmp_path / "tm.tmx"
+    result = _run("import", str(docx_path), "--tm", str(tm_path), "--input", str(SAMPLE))
+    assert result.returncode == 0, result.stderr
+    assert "1 segment(s) changed" in result.stdout and "changed: 1.3.1" in result.stdout
+    unit = read_tmx(tm_path).units[0]
+    assert unit.tuid == "1.3.1" and unit.target.startswith("Edited in Word")
