@@ -7,7 +7,7 @@ so the legs do identical work), and prints sentences/s per leg, the speed-up and
 
     python bench/bench_engine.py [--sentences 400] [--single 96] [--no-extra]
 
-The article yields ~280 sentences. To stay under ~5 minutes on 2 cores, the slow legs
+The article yields ~270 segments. To stay under ~5 minutes on 2 cores, the slow legs
 (one at a time; batched with a single replica) run on about `--single` of them, the first
 few of each batch; `--single 0` runs them on all. The one-at-a-time and batched legs are
 interleaved batch by batch, so a busy neighbour process slows both alike.
@@ -40,24 +40,14 @@ BEAM = 4
 BATCH = 32
 TARGET_SPEEDUP = 3.0
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_MARKUP = re.compile(r"\*\*|__|^#+\s*|^[*>+-]\s+|<br\s*/?>")
 
 
 def article_sentences(limit: int) -> list[str]:
-    """Crude sentence split on 。！？ — enough for timing, not the pipeline's segmenter."""
-    out: list[str] = []
-    for line in ARTICLE.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith(("!", "[")):
-            continue
-        line = _MARKUP.sub("", line).strip()
-        if re.fullmatch(r"[-=]*", line):
-            continue
-        for sentence in re.split(r"(?<=[。！？])", line):
-            sentence = sentence.strip()
-            if len(_CJK.findall(sentence)) >= 6:
-                out.append(sentence)
-    return out[:limit]
+    """The pipeline's own segments of the sample (those with ≥ 6 Chinese characters)."""
+    from pipeline.readers import read_document
+
+    segments = [s.source for s in read_document(ARTICLE).segments()]
+    return [s for s in segments if len(_CJK.findall(s)) >= 6][:limit]
 
 
 def _build(dest: str) -> None:

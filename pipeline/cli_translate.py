@@ -67,7 +67,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
                       progress=not args.quiet)
     many = args.input.is_dir()
     rows, failed, untranslated = [], 0, 0
-    for path in files:
+    from tqdm import tqdm
+
+    overall = tqdm(files, desc="files", unit="file", file=sys.stderr,
+                   disable=not (many and not args.quiet and sys.stderr.isatty()))
+    for path in overall:
         tm_paths = [] if "none" in args.tm else [Path(p) for p in args.tm]
         auto = auto_tm_path(path)
         if "none" not in args.tm and auto is not None and auto not in tm_paths:

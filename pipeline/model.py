@@ -102,9 +102,9 @@ class Document:
             for paragraph in section.paragraphs:
                 yield from paragraph.segments
 
-    def segments(self) -> Iterator[Segment]:
-        """Every translatable segment in reading order: title, section titles, body, editor's
-        notes. Glossary notes are not translated: their text comes from the term base."""
+    def text_segments(self) -> Iterator[Segment]:
+        """Title, section titles and body in reading order: the running text, where footnote
+        references sit."""
         if self.title is not None:
             yield self.title
         for section in self.sections:
@@ -112,6 +112,11 @@ class Document:
                 yield section.title
             for paragraph in section.paragraphs:
                 yield from paragraph.segments
+
+    def segments(self) -> Iterator[Segment]:
+        """Every translatable segment in reading order: the running text, then editor's notes.
+        Glossary notes are not translated: their text comes from the term base."""
+        yield from self.text_segments()
         for note in self.notes:
             if note.kind != "glossary":
                 yield note.segment

@@ -175,7 +175,8 @@ class Translator:
             for chunk, key in keys.items():
                 if key in hits:
                     done[chunk] = (hits[key][0], hits[key][1])
-            summary.cached += sum(1 for _, chunks, _ in plans if all(c in done for c in chunks))
+            if strategy == "placeholder":  # a retried segment is counted once
+                summary.cached += sum(1 for _, chunks, _ in plans if all(c in done for c in chunks))
         todo = sorted({c for c in keys if c not in done})
         users: dict[str, list[str]] = {}
         remaining: dict[str, int] = {}

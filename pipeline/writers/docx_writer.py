@@ -41,7 +41,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
 
 import docx
 from docx.document import Document as DocxDocument
@@ -416,22 +415,11 @@ class _Builder:
 def _first_anchors(doc: Document, numbered: set[str]) -> dict[str, str]:
     """note id -> id of the first rendered segment that carries it (where the mark goes)."""
     first: dict[str, str] = {}
-    for seg in _rendered_segments(doc):
+    for seg in doc.text_segments():
         for nid in seg.note_ids:
             if nid in numbered:
                 first.setdefault(nid, seg.id)
     return first
-
-
-def _rendered_segments(doc: Document) -> Iterator[Segment]:
-    """Title, section titles and body in reading order: where a footnote reference can sit."""
-    if doc.title is not None:
-        yield doc.title
-    for section in doc.sections:
-        if section.title is not None:
-            yield section.title
-        for paragraph in section.paragraphs:
-            yield from paragraph.segments
 
 
 # ---------------------------------------------------------------------------- the editions
