@@ -198,10 +198,11 @@ def footnote_reference_run(footnote_id: int) -> etree._Element:
     return run
 
 
-def footnote_mark_run(number: int) -> etree._Element:
-    """A superscript number that looks like a reference but is plain text (no second note)."""
+def footnote_mark_run(mark: int | str) -> etree._Element:
+    """A superscript number that looks like a reference but is plain text (no second note);
+    also the comma between adjacent references."""
     run = _styled_run(REFERENCE_STYLE)
     text = OxmlElement("w:t")
-    text.text = str(number)
+    text.text = str(mark)
     run.append(text)
     return run

@@ -298,9 +298,13 @@ class _Builder:
             self.bookmarks.wrap(p, bookmark_name(prefix, seg.id), runs)
         else:
             p.extend(runs)
+        marks = 0
         for nid in seg.note_ids:
             if self.first_anchor.get(nid) != seg.id:
                 continue
+            if marks:
+                p.append(footnote_mark_run(","))  # "1,2", not "12"
+            marks += 1
             if zh:
                 p.append(footnote_mark_run(self.numbers[nid]))
             else:
