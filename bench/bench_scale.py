@@ -4,7 +4,6 @@ sample, each in a fresh process: time and peak memory. Targets: 100× ≤ 120× 
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,7 @@ def main() -> None:
                                "translate", str(SAMPLE), "-o", str(Path(tmp) / "cli"), "-q"],
                               capture_output=True, text=True, cwd=ROOT)
         wall = time.perf_counter() - start
-        cli_mb = int(proc.stderr.strip().splitlines()[-1]) / 1024 if shutil.which("time") or True else 0
+        cli_mb = int(proc.stderr.strip().splitlines()[-1]) / 1024  # GNU time's %M, in KB
     base = rows[0][1]["seconds"]
     print(f"{'input':>6} {'segments':>9} {'tm hits':>8} {'seconds':>8} {'× 1×':>6} {'peak MB':>8}")
     for n, r in rows:
