@@ -26,12 +26,18 @@ def footnote_numbers(doc: Document) -> dict[str, int]:
     return {n.id: i for i, n in enumerate(footnote_order(doc), start=1)}
 
 
-def speaker_label(doc: Document, speaker: str | None, lang: str) -> str | None:
-    """The speaker as shown: Chinese label in the source column, English name in the target."""
+def speaker_label(doc: Document, speaker: str | None, lang: str,
+                  script: str = "simplified") -> str | None:
+    """The speaker as shown: the Chinese label (in the column's script) in the source column,
+    the English name in the target. Labels are stored Simplified, like all source text."""
     if speaker is None:
         return None
     if lang == "en":
         return doc.speaker_names.get(speaker, speaker)
+    if script == "traditional":
+        from ..script import to_traditional
+
+        return to_traditional(speaker)
     return speaker
 
 

@@ -315,7 +315,8 @@ class _Builder:
         """Speaker label at a turn's start, bullet for list items, then the segments."""
         zh = lang == "zh"
         cjk = self.cjk if zh else None
-        label = speaker_label(self.doc, para.speaker, lang) if para.turn_start else None
+        label = (speaker_label(self.doc, para.speaker, lang, self.script)
+                 if para.turn_start else None)
         if label:
             p.append(_run(f"{label}：" if zh else f"{label}: ", bold=True, cjk=cjk))
         if para.kind == "list_item":

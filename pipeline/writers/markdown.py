@@ -34,10 +34,15 @@ def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int
             groups[-1][1].append(text)
         else:
             groups.append((seg.emphasis, [text]))
-    line = joiner.join(f"**{joiner.join(t)}**" if bold else joiner.join(t) for bold, t in groups)
-    label = speaker_label(doc, para.speaker, lang) if para.turn_start else None
+    # CommonMark cannot close `**` between Chinese punctuation and a letter (`。**以前`), so a
+    # bold group is set off by a space in Chinese too
+    line = (" " if lang == "en" or len(groups) > 1 else "").join(
+        f"**{joiner.join(t)}**" if bold else joiner.join(t) for bold, t in groups)
+    label = speaker_label(doc, para.speaker, lang, script) if para.turn_start else None
     if label:
-        line = f"**{escape(label)}:** {line}" if lang == "en" else f"**{escape(label)}：**{line}"
+        # `**张鹏**：` as the source writes it: `**张鹏：**正文` would not parse as bold
+        line = (f"**{escape(label)}:** {line}" if lang == "en"
+                else f"**{escape(label)}**：{line}")
     if para.kind == "list_item":
         line = f"- {line}"
     return line
