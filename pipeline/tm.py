@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import BitextError
+from .script import to_simplified, to_traditional
 from .textio import atomic_write_bytes, read_bytes
 from .xmlsafe import parse_xml
 
@@ -24,8 +25,13 @@ FUZZY_THRESHOLD = 0.85
 
 
 def tm_key(text: str) -> str:
-    """Width, spacing and punctuation-width differences never make a different sentence."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Width, spacing, punctuation width and script never make a different sentence.
+
+    The script is folded by a Simplified→Traditional→Simplified round trip: plain t2s is not
+    enough, because a Traditional copy comes back with variants (想象 → 想像 → 想像).
+    """
+    folded = to_simplified(to_traditional(unicodedata.normalize("NFKC", text)))
+    return re.sub(r"\s+", "", folded)
 
 
 @dataclass

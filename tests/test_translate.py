@@ -223,3 +223,16 @@ def test_tm_none_disables_auto_tm(tmp_path):
     assert result.returncode == 3
     result = _run("translate", str(SAMPLE), "-o", str(tmp_path), "--formats", "json", "--quiet")
     assert result.returncode == 0, result.stderr
+
+
+def test_traditional_copy_hits_the_tm_for_every_segment(tmp_path, matcher, glossary):
+    """s2t→t2s is not the identity (想象 → 想像): the TM key folds the script anyway."""
+    from pipeline.script import to_traditional
+
+    path = tmp_path / "trad.md"
+    path.write_text(to_traditional(SAMPLE.read_text(encoding="utf-8")), encoding="utf-8")
+    result = translate_file(path, tmp_path / "out", glossary=glossary, matcher=matcher,
+                            tm=load_tm([SAMPLE.with_suffix(".tmx")]), engine=None,
+                            options=Options(formats=["json"]))
+    assert all(s.origin == "tm" for s in result.doc.segments())
+    assert result.doc.script == "traditional"
