@@ -61,7 +61,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .glossary.termbase import _conflicts, load_file, write_tsv
+    from .glossary.termbase import conflicts, load_file, write_tsv
     from .textio import atomic_write_text
 
     incoming, problems = load_file(args.file)
@@ -73,12 +73,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     existing = load_file(args.into)[0] if args.into.exists() else []
     known = {(s, tuple(e.context)) for e in existing for s in e.sources}
     added = [e for e in incoming if not any((s, tuple(e.context)) in known for s in e.sources)]
-    conflicts = _conflicts(existing + incoming)
+    clashes = conflicts(existing + incoming)
     merged = existing + added
     atomic_write_text(args.into, write_tsv(merged))
     sys.stdout.write(f"imported {len(added)} new entries into {args.into}; "
                      f"{len(incoming) - len(added)} already present\n")
-    for c in conflicts:
+    for c in clashes:
         if c.file == str(args.file):
             sys.stdout.write(f"kept existing: {c}\n")
     return 0

@@ -154,7 +154,8 @@ class _Builder:
         display = chars.text
         source = simplify_aligned(display) if self.doc.script == "traditional" else display
         segs: list[Segment] = []
-        for k, (a, b) in enumerate(sentence_spans(source), start=1):
+        for start, end in sentence_spans(source):
+            a, b = start, end
             while a < b and source[a].isspace():
                 a += 1
             while b > a and source[b - 1].isspace():
@@ -164,11 +165,11 @@ class _Builder:
             letters = [chars.bold[j] for j in range(a, b) if source[j].isalnum()]
             seg = Segment(id=f"{para_id}.{len(segs) + 1}", source=source[a:b], display=display[a:b],
                           emphasis=bool(letters) and sum(letters) * 2 >= len(letters))
-            for m in sorted(chars.markers):
-                if a <= m < b or (m == b and k == len(sentence_spans(source))):
-                    note_id = f"n{len(self.doc.notes) + len(self.pending_markers) + 1}"
-                    seg.note_ids.append(note_id)
-                    self.pending_markers.append(seg.id)
+            # a marker belongs to the sentence whose span (with its spacing) holds the character
+            # it follows
+            for _ in (m for m in chars.markers if start <= m < end):
+                seg.note_ids.append(f"n{len(self.doc.notes) + len(self.pending_markers) + 1}")
+                self.pending_markers.append(seg.id)
             segs.append(seg)
         return segs
 

@@ -132,11 +132,11 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str) -> tuple[list[
         keep = (row.get("keep") or "").strip().lower() in ("yes", "y", "true", "1")
         entries.append(Entry(sources, target, forbidden, category,
                              (row.get("note") or "").strip() or None, keep, context, file, line))
-    problems.extend(_conflicts(entries))
+    problems.extend(conflicts(entries))
     return entries, problems
 
 
-def _conflicts(entries: list[Entry]) -> list[Problem]:
+def conflicts(entries: list[Entry]) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[tuple[str, tuple[str, ...]], Entry] = {}
     for e in entries:
