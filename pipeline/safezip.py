@@ -27,3 +27,17 @@ def check_zip(data: bytes, path: str) -> zipfile.ZipFile:
         raise BitextError(f"archive would expand to {total} bytes (zip bomb?)", path=path,
                           hint="refusing to open it")
     return zf
+
+
+def open_docx(data: bytes, path: str, hint: str) -> zipfile.ZipFile:
+    """A DOCX container both DOCX readers can trust: not a bomb, really Word, no entities."""
+    from .xmlsafe import reject_entities
+
+    zf = check_zip(data, path)
+    names = zf.namelist()
+    if "word/document.xml" not in names:
+        raise BitextError("not a Word document (no word/document.xml)", path=path, hint=hint)
+    for name in names:
+        if name.endswith((".xml", ".rels")):
+            reject_entities(zf.read(name), f"{path} ({name})")
+    return zf

@@ -5,22 +5,14 @@ import io
 import re
 
 from ..errors import BitextError
-from ..safezip import check_zip
+from ..safezip import open_docx
 from .blocks import Block, Span
 
 _HEADING = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.I)
 
 
 def read_docx(data: bytes, path: str) -> list[Block]:
-    zf = check_zip(data, path)
-    names = set(zf.namelist())
-    if "word/document.xml" not in names:
-        raise BitextError("not a Word document (no word/document.xml)", path=path,
-                          hint="give a .docx saved by Word or LibreOffice")
-    for name in ("word/document.xml", "word/styles.xml", "[Content_Types].xml"):
-        if name in names and b"<!ENTITY" in zf.read(name)[:4096]:
-            raise BitextError(f"{name} declares XML entities (refused for safety)", path=path,
-                              hint="re-save the document from Word or LibreOffice")
+    open_docx(data, path, hint="give a .docx saved by Word or LibreOffice")
     import docx  # python-docx; lazy so the Markdown path does not pay for it
 
     try:

@@ -19,8 +19,9 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import BitextError
-from ..safezip import check_zip
+from ..safezip import open_docx
 from ..textio import read_bytes
+from ..xmlsafe import parse_xml
 
 SOURCE_PREFIX = "bs"
 TARGET_PREFIX = "bt"
@@ -53,19 +54,6 @@ def parse_bookmark_name(name: str) -> tuple[str, str] | None:
     if match is None:
         return None
     return match.group(1), match.group(2).replace("_", ".")
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                           load_dtd=False)
-
-
-def _parse(data: bytes, member: str, path: str) -> etree._Element:
-    try:
-        return etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        raise BitextError(f"{member} is not well-formed XML ({exc})", path=path,
-                          hint="re-save the document from Word or LibreOffice")
 
 
 def _footnotes_member(names: set[str], rels: etree._Element | None) -> str | None:
@@ -129,14 +117,12 @@ def read_parallel_docx(path: Path) -> list[tuple[str, str, str]]:
     path = Path(path)
     where = str(path)
     data = read_bytes(path)
-    zf = check_zip(data, where)
+    zf = open_docx(data, where, hint="give the parallel .docx that `bitext` wrote")
     names = set(zf.namelist())
-    if "word/document.xml" not in names:
-        raise BitextError("not a Word document (no word/document.xml)", path=where,
-                          hint="give the parallel .docx that `bitext` wrote")
-    document = _parse(zf.read("word/document.xml"), "word/document.xml", where)
+    document = parse_xml(zf.read("word/document.xml"), f"{where} (word/document.xml)")
     rels_name = "word/_rels/document.xml.rels"
-    rels = _parse(zf.read(rels_name), rels_name, where) if rels_name in names else None
+    rels = (parse_xml(zf.read(rels_name), f"{where} ({rels_name})")
+            if rels_name in names else None)
     found: dict[str, dict[str, list[str]]] = {}
     done: set[str] = set()
     _collect(document, found, done)
@@ -146,7 +132,7 @@ def read_parallel_docx(path: Path) -> list[tuple[str, str, str]]:
                                "copying its text into a new document drops the bookmarks")
     footnotes = _footnotes_member(names, rels)
     if footnotes is not None:
-        _collect(_parse(zf.read(footnotes), footnotes, where), found, done)
+        _collect(parse_xml(zf.read(footnotes), f"{where} ({footnotes})"), found, done)
     return [(seg_id, "".join(sides.get(SOURCE_PREFIX, [])).strip(),
              "".join(sides.get(TARGET_PREFIX, [])).strip())
             for seg_id, sides in found.items()]
