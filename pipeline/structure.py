@@ -75,8 +75,7 @@ class _Chars:
         for j in range(len(text)):
             if j < lead or j >= trail:
                 mask[j] = False
-        self.text = text
-        return self.keep(mask)
+        return _Chars(text, self.bold, self.markers).keep(mask)  # same length: aligned
 
     def drop_prefix(self, n: int) -> "_Chars":
         return self.keep([i >= n for i in range(len(self.text))]).normalised()
