@@ -113,8 +113,7 @@ def translate_file(path: Path, out_dir: Path, *, glossary: Glossary, matcher: Te
         raise BitextError(f"unknown format(s): {', '.join(unknown)}",
                           hint=f"choose from {', '.join(FORMATS)}")
     doc = read_document(path)
-    summary = Translator(matcher, tm=tm, engine=engine, cache=cache,
-                         glossary_version=glossary.version, progress=options.progress,
+    summary = Translator(matcher, tm=tm, engine=engine, cache=cache, progress=options.progress,
                          label=path.name).run(doc)
     annotate(doc, glossary, matcher)
     segments = list(doc.segments())

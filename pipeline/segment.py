@@ -6,6 +6,7 @@ the Traditional original) across the split.
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 CLOSERS = "」』”’）》)]\"'】〕"
 PAIRS = {"《": "》", "「": "」", "『": "』", "“": "”", "（": "）", "(": ")", "【": "】", "〔": "〕"}
@@ -127,22 +128,68 @@ def split_sentences(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in sentence_spans(text) if text[a:b].strip()]
 
 
-def engine_chunks(text: str, max_chars: int = 120) -> list[str]:
-    """Cut an over-long sentence at ；then ，so the MT model sees pieces it can handle.
+# Where an over-long sentence may be cut for the model, best first: after a sentence or clause
+# end (inside quotes a sentence holds more than one), after a comma, before a space; failing all of them, anywhere (a hard cut).
+_CUT_LEVELS = (re.compile(r"[。！？!?；;：:]+"), re.compile(r"[，,、]+"), re.compile(r"(?<=\S)\s+"))
 
-    The pieces concatenate back to `text`; the segment itself stays whole for display.
+
+def engine_chunks(text: str, max_chars: int = 120,
+                  keep: Sequence[tuple[int, int]] = ()) -> list[str]:
+    """Cut an over-long sentence into pieces of at most `max_chars` for the MT model.
+
+    Cuts go at the best level that has room (；, then ，、, then spaces, then a hard cut), and
+    never inside a `keep` span (a placeholder the model must see whole). The pieces concatenate
+    back to `text`; the segment itself stays whole for display. A piece is longer than
+    `max_chars` only when a single kept span is.
     """
+    if max_chars < 1:
+        raise ValueError("max_chars must be >= 1")
     if len(text) <= max_chars:
         return [text]
-    for marks in ("；;", "，,、"):
-        pieces = re.findall(rf"[^{marks}]*[{marks}]+|[^{marks}]+$", text)
-        if len(pieces) > 1:
-            out: list[str] = []
-            for piece in pieces:
-                if out and len(out[-1]) + len(piece) <= max_chars:
-                    out[-1] += piece
-                else:
-                    out.append(piece)
-            return [c for p in out for c in engine_chunks(p, max_chars)] if any(
-                len(p) > max_chars for p in out) and marks != "，,、" else out
-    return [text[i:i + max_chars] for i in range(0, len(text), max_chars)]
+    blocked = bytearray(len(text) + 1)  # 1 where a cut would split a kept span
+    for start, end in keep:
+        for i in range(max(start + 1, 0), min(end, len(text))):
+            blocked[i] = 1
+    cuts = _cuts(text, 0, len(text), max_chars, blocked, 0)
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def _cuts(text: str, lo: int, hi: int, limit: int, blocked: bytearray, level: int) -> list[int]:
+    """Cut positions inside (lo, hi) so every piece fits `limit`, using cut level `level` on."""
+    if hi - lo <= limit:
+        return []
+    if level == len(_CUT_LEVELS):
+        out, pos = [], lo
+        while hi - pos > limit:
+            cut = pos + limit
+            while cut > pos and blocked[cut]:
+                cut -= 1  # move before the kept span
+            if cut == pos:  # the span itself is longer than the limit: cut after it
+                cut = pos + limit
+                while cut < hi and blocked[cut]:
+                    cut += 1
+            if cut >= hi:
+                break
+            out.append(cut)
+            pos = cut
+        return out
+    points = [m.end() if level < 2 else m.start() for m in _CUT_LEVELS[level].finditer(text, lo, hi)]
+    points = [p for p in points if lo < p < hi and not blocked[p]]
+    if not points:
+        return _cuts(text, lo, hi, limit, blocked, level + 1)
+    # pack the pieces greedily, then cut whatever is still too long at the next level
+    out: list[int] = []
+    start, prev = lo, lo
+    for p in [*points, hi]:
+        if p - start > limit and prev > start:
+            out.append(prev)
+            start = prev
+        prev = p
+    bounds = [lo, *out, hi]
+    result: list[int] = []
+    for a, b in zip(bounds, bounds[1:]):
+        result.extend(_cuts(text, a, b, limit, blocked, level + 1))
+        if b != hi:
+            result.append(b)
+    return result

@@ -16,11 +16,13 @@ from pipeline.glossary.termbase import load_glossary
 from pipeline.readers import read_document
 from pipeline.run import Options, load_tm, translate_file
 from pipeline.stages.review import flag_segments, review_segments, segment_issues
-from pipeline.stages.translate import Translator, protect, restore
+from pipeline.placeholders import LATIN
+from pipeline.stages.translate import Strategy, Translator, protect, restore
 from pipeline.tm import TMUnit, TranslationMemory, read_tmx
 from tests.conftest import ROOT, SAMPLE
 
 HAN = re.compile(r"[\u3400-\u9fff]")
+HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
 @dataclass
@@ -30,7 +32,8 @@ class Out:
 
 
 class CopyEngine:
-    """Copies Latin tokens (and so placeholders), drops Chinese: a model that never mangles."""
+    """Copies Latin tokens (and so placeholders), writes "la" for each run of Chinese: a model
+    that never mangles."""
 
     batch_size = 4
     identity = "copy-engine-v1"
@@ -46,9 +49,9 @@ class CopyEngine:
         self.calls.append(list(texts))
         out = []
         for t in texts:
-            text = " ".join(HAN.sub(" ", t).split()) or "ok"
+            text = " ".join(HAN_RUN.sub(" la ", t).split()) or "ok"
             if self.mangle:
-                text = re.sub(r"XT(\d+)", r"XT\1 XT\1", text)  # duplicated placeholders
+                text = re.sub("([\ue000-\uf8ff])", r"\1 \1", text)  # duplicated placeholders
             out.append(Out(text))
         return out
 
@@ -68,19 +71,20 @@ def matcher(glossary):
 
 
 def _translate(doc, matcher, glossary, **kw):
-    return Translator(matcher, glossary_version=glossary.version, **kw).run(doc)
+    return Translator(matcher, **kw).run(doc)
 
 
 def test_protect_and_restore(matcher):
     text = "强化学习需要更多算力。"
     hits = matcher.hits(text)
-    protected, mapping = protect(text, hits, "placeholder")
-    assert protected == "XT1 需要更多 XT2 。" and set(mapping) == {"1", "2"}
-    assert restore("XT1 needs more XT2.", mapping) == "reinforcement learning needs more compute."
-    assert restore("XT1 needs more.", mapping) is None            # lost
-    assert restore("XT1 XT1 needs XT2.", mapping) is None         # duplicated
-    assert restore("x t 1 needs XT2.", mapping) is not None       # spacing tolerated
-    injected, _ = protect(text, hits, "inject")
+    protected, mapping = protect(text, hits, Strategy.PLACEHOLDER, LATIN)
+    assert protected == "ZXQ1 需要更多 ZXQ2 。" and set(mapping) == {1, 2}
+    assert restore("ZXQ1 needs more ZXQ2.", mapping, LATIN) == \
+        "reinforcement learning needs more compute."
+    assert restore("ZXQ1 needs more.", mapping, LATIN) is None              # lost
+    assert restore("ZXQ1 ZXQ1 needs ZXQ2.", mapping, LATIN) is None         # duplicated
+    assert restore("z x q 1 needs ZXQ2.", mapping, LATIN) is not None       # spacing tolerated
+    injected, _ = protect(text, hits, Strategy.INJECT)
     assert injected == "reinforcement learning 需要更多 compute 。"
 
 
@@ -100,7 +104,8 @@ def test_broken_placeholders_retry_with_injection(matcher, glossary):
     summary = _translate(doc, matcher, glossary, engine=CopyEngine(mangle=True))
     assert summary.retried > 0
     seg = doc.segment_index()["2.5.3"]
-    assert "reinforcement learning" in seg.target and "XT" not in seg.target
+    assert "reinforcement learning" in seg.target.lower()
+    assert not re.search("[\ue000-\uf8ff]", seg.target)
 
 
 class ForgetfulEngine(CopyEngine):
@@ -161,15 +166,6 @@ def test_cache_rerun_and_resume_after_interrupt(tmp_path, matcher, glossary):
     _translate(doc, matcher, glossary, engine=warm, cache=MTCache(cache_path))
     assert warm.translated == 0
     assert [(s.id, s.target) for s in doc.segments()] == expected
-
-
-def test_cache_key_includes_glossary_version(tmp_path, matcher, glossary):
-    cache = MTCache(tmp_path / "c.sqlite")
-    doc = read_document(SAMPLE)
-    Translator(matcher, engine=CopyEngine(), cache=cache, glossary_version="v1").run(doc)
-    other = CopyEngine()
-    Translator(matcher, engine=other, cache=cache, glossary_version="v2").run(read_document(SAMPLE))
-    assert other.translated > 0
 
 
 def test_sample_tm_covers_every_segment_and_passes_review(matcher):

@@ -1,9 +1,11 @@
 """The engine chain per segment: translation memory, then MT with the glossary enforced, else none.
 
-Glossary terms never reach the model as Chinese. First try: each term becomes a placeholder
-(`XT1`) the model copies and we swap for the English. A segment whose placeholders come back lost,
-mangled or doubled is retried with the English term written into the source instead; if the term
-is still missing it is flagged for review. A wrong term is never silent.
+Glossary terms never reach the model as Chinese. First try: each term becomes a placeholder the
+model copies and we swap for the English (see `pipeline.placeholders` for why they are made of
+characters English never holds). A segment whose placeholders come back lost, mangled or
+doubled, or whose output is empty, is retried with the English term written into the source
+instead; if the term is still missing it is flagged for review, and a segment the model gives
+nothing for is left untranslated and flagged. A wrong term is never silent.
 """
 from __future__ import annotations
 
@@ -12,17 +14,27 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Protocol
 
 from ..cache import MTCache, cache_key
-from ..glossary.matcher import TermMatcher, find_english
+from ..glossary.matcher import Match, TermMatcher, find_english
+from ..glossary.termbase import Entry
 from ..model import Document, Segment, TermHit
+from ..placeholders import PlaceholderScheme, choose_scheme, engine_check
 from ..segment import engine_chunks
 from ..tm import TranslationMemory
 from .review import forbidden_hits
 
-PLACEHOLDER = "XT{}"
-_PLACEHOLDER_RE = re.compile(r"X\s?T\s?(\d+)", re.IGNORECASE)
+FLAG_UNTRANSLATED = "untranslated"
+FLAG_MT_EMPTY = "mt-empty"  # the model gave no usable text, even on the retry
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’)\]]*\s+)[\"“‘(\[]*")
+_COMMON_WORDS = re.compile(r"[a-z]+(?:[ \-][a-z]+)*")
+
+
+class Strategy(str, Enum):
+    PLACEHOLDER = "placeholder"  # terms become placeholders, swapped for English afterwards
+    INJECT = "inject"  # terms are written into the source in English
 
 
 class Engine(Protocol):
@@ -41,23 +53,29 @@ class Summary:
     cached: int = 0
     retried: int = 0
     flagged: int = 0
+    failed: int = 0  # segments the engine gave no usable text for
 
     def line(self) -> str:
         parts = ", ".join(f"{k} {self.origins[k]}" for k in ("tm", "mt", "none") if self.origins[k])
+        failed = f", {self.failed} with no MT output" if self.failed else ""
         return (f"{sum(self.origins.values())} segments ({parts or 'none'}); "
-                f"{self.cached} from cache, {self.retried} retried, {self.flagged} flagged; "
-                f"{self.seconds:.1f} s")
+                f"{self.cached} from cache, {self.retried} retried, {self.flagged} flagged"
+                f"{failed}; {self.seconds:.1f} s")
 
 
-def protect(text: str, terms: list[TermHit], strategy: str) -> tuple[str, dict[str, TermHit]]:
-    """Replace term spans with placeholders or with their English; return the text and the map."""
+def protect(text: str, terms: list[TermHit], strategy: Strategy,
+            scheme: PlaceholderScheme | None = None) -> tuple[str, dict[int, TermHit]]:
+    """Replace term spans with placeholders (numbered from 1) or with their English.
+
+    Returns the text and the placeholder map. Terms beyond the scheme's capacity are written
+    in English, as the inject strategy does.
+    """
     out, last, mapping = [], 0, {}
     for n, hit in enumerate(terms, start=1):
         out.append(text[last:hit.start])
-        if strategy == "placeholder":
-            token = PLACEHOLDER.format(n)
-            mapping[str(n)] = hit
-            out.append(f" {token} ")
+        if strategy is Strategy.PLACEHOLDER and scheme is not None and n <= scheme.capacity:
+            mapping[n] = hit
+            out.append(f" {scheme.token(n)} ")
         else:
             out.append(f" {hit.target} ")
         last = hit.end
@@ -65,25 +83,60 @@ def protect(text: str, terms: list[TermHit], strategy: str) -> tuple[str, dict[s
     return re.sub(r" {2,}", " ", "".join(out)).strip(), mapping
 
 
-def restore(output: str, mapping: dict[str, TermHit]) -> str | None:
+def restore(output: str, mapping: dict[int, TermHit], scheme: PlaceholderScheme) -> str | None:
     """Swap placeholders for English; None when any is lost, mangled or duplicated."""
-    found = Counter(m.group(1) for m in _PLACEHOLDER_RE.finditer(output))
-    if set(found) != set(mapping) or any(n != 1 for n in found.values()):
-        return None
-    return _PLACEHOLDER_RE.sub(lambda m: mapping[m.group(1)].target, output)
+    return scheme.substitute(output, {n: hit.target for n, hit in mapping.items()})
+
+
+def usable(output: str, source: str, scheme: PlaceholderScheme | None = None) -> bool:
+    """False for an empty answer: no letter, digit or placeholder although the source had some."""
+    return (any(c.isalnum() for c in output) or not any(c.isalnum() for c in source)
+            or bool(scheme and scheme.spans(output)))
+
+
+def capitalise_term_starts(text: str, hits: list[TermHit], entries: dict[str, Entry]) -> str:
+    """Upper-case a sentence's first letter where a lower-case glossary term opens it.
+
+    Only common-word concepts ("reinforcement learning"): names and symbols keep the casing
+    the glossary gives them ("iPhone", "o1", "pass@k").
+    """
+    words = {hit.target for hit in hits
+             if (e := entries.get(hit.term_id)) is not None and e.category == "concept"
+             and not e.keep and _COMMON_WORDS.fullmatch(hit.target)}
+    if not words:
+        return text
+    out = list(text)
+    for m in _SENTENCE_START.finditer(text):
+        at = m.end()
+        if any(text.startswith(w, at) and not text[at + len(w):at + len(w) + 1].isalnum()
+               for w in words):
+            out[at] = text[at].upper()
+    return "".join(out)
+
+
+def _independent(spans: list[tuple[Match, tuple[int, int]]]) -> list[tuple[Match, tuple[int, int]]]:
+    """Leftmost-longest, non-overlapping forbidden spans: 'computing power' inside
+    'computing power cluster' belongs to the longer term and is not a separate occurrence."""
+    chosen: list[tuple[Match, tuple[int, int]]] = []
+    for m, (a, b) in sorted(spans, key=lambda s: (s[1][0], -(s[1][1] - s[1][0]))):
+        if chosen and a < chosen[-1][1][1]:
+            continue
+        chosen.append((m, (a, b)))
+    return chosen
 
 
 def repair_forbidden(seg: Segment, matcher: TermMatcher) -> str:
     """Replace a forbidden rendering by the preferred one where that is unambiguous: one bad
-    span for a term that occurs once. Anything else is left for the review to flag."""
+    span for a term that occurs once. Overlapping spans are resolved first, so one stretch of
+    text is replaced at most once. Anything else is left for the review to flag."""
     assert seg.target is not None
     text = seg.target
     matches = matcher.find(seg.source)
-    hits = forbidden_hits(text, matches)
+    spans = _independent([(m, span) for m, _, span in forbidden_hits(text, matches)])
     counts = Counter(m.entry.id for m in matches)
-    spans = Counter(m.entry.id for m, _, _ in hits)
-    for m, _, (a, b) in sorted(hits, key=lambda h: -h[2][0]):
-        if counts[m.entry.id] == 1 and spans[m.entry.id] == 1:
+    per_term = Counter(m.entry.id for m, _ in spans)
+    for m, (a, b) in reversed(spans):
+        if counts[m.entry.id] == 1 and per_term[m.entry.id] == 1:
             good = m.entry.target
             if text[a].isupper() and not good[0].isupper():
                 good = good[0].upper() + good[1:]
@@ -91,18 +144,37 @@ def repair_forbidden(seg: Segment, matcher: TermMatcher) -> str:
     return text
 
 
+def runtime_identity(engine: Engine) -> str:
+    """Device and compute type as the engine resolved them (`auto` → cuda/int8_float16…).
+
+    They change the bits a model produces, so they belong in the cache key; they are known only
+    once the engine has loaded, hence the load here (an engine without `load` has no runtime).
+    """
+    load = getattr(engine, "load", None)
+    if callable(load):
+        load()
+    return f"{getattr(engine, 'device', '')}/{getattr(engine, 'compute_type', '')}"
+
+
+@dataclass
+class _Plan:
+    seg: Segment
+    chunks: list[str]
+    mapping: dict[int, TermHit]
+
+
 class Translator:
     def __init__(self, matcher: TermMatcher, *, tm: TranslationMemory | None = None,
                  engine: Engine | None = None, cache: MTCache | None = None,
-                 glossary_version: str = "", progress: bool = False,
-                 label: str = "translating") -> None:
+                 progress: bool = False, label: str = "translating") -> None:
         self.matcher = matcher
         self.tm = tm
         self.engine = engine
         self.cache = cache
-        self.glossary_version = glossary_version
         self.progress = progress
         self.label = label
+        self._engine_key: str | None = None
+        self._scheme: PlaceholderScheme | None = None
 
     def run(self, doc: Document) -> Summary:
         start = time.perf_counter()
@@ -125,7 +197,7 @@ class Translator:
             if self.engine is not None:
                 need_mt.append(seg)
             else:
-                seg.flags.append("untranslated")
+                seg.flags.append(FLAG_UNTRANSLATED)
                 bar.update(1)
         if need_mt:
             self._machine_translate(need_mt, summary, bar)
@@ -144,71 +216,110 @@ class Translator:
         return tqdm(total=total, desc=self.label, unit="seg", file=sys.stderr,
                     disable=not (self.progress and sys.stderr.isatty()), leave=False)
 
+    def _prepare_engine(self) -> str:
+        """Engine key and placeholder scheme, worked out once per run."""
+        assert self.engine is not None
+        if self._engine_key is None:
+            self._engine_key = cache_key(self.engine.identity, runtime_identity(self.engine))
+            self._scheme = choose_scheme(engine_check(self.engine))
+        return self._engine_key
+
     def _machine_translate(self, segments: list[Segment], summary: Summary, bar) -> None:  # noqa: ANN001
-        first = self._mt_pass(segments, "placeholder", summary, bar)
-        retry = [seg for seg in segments if first[seg.id] is None]
-        summary.retried = len(retry)
-        second = self._mt_pass(retry, "inject", summary, None) if retry else {}
+        self._prepare_engine()
+        first: dict[str, tuple[str, float | None] | None] = {}
+        if self._scheme is not None:
+            first = self._mt_pass(segments, Strategy.PLACEHOLDER, summary, bar)
+        retry = [seg for seg in segments if first.get(seg.id) is None]
+        summary.retried = len(retry) if first else 0
+        second = self._mt_pass(retry, Strategy.INJECT, summary,
+                               None if first else bar) if retry else {}
+        entries = self.matcher.glossary.by_id()
         for seg in segments:
-            result = first[seg.id] or second.get(seg.id)
+            result = first.get(seg.id) or second.get(seg.id)
             if result is None:
+                seg.flags.extend([FLAG_UNTRANSLATED, FLAG_MT_EMPTY])
+                summary.failed += 1
                 continue
-            seg.target, seg.score = result
+            text, seg.score = result
+            seg.target = capitalise_term_starts(text, seg.terms, entries)
             seg.origin = "mt"
             for hit in seg.terms:
                 if not find_english(seg.target, hit.target):
                     seg.flags.append(f"term-lost:{hit.source}")
 
-    def _mt_pass(self, segments: list[Segment], strategy: str, summary: Summary,
+    def _mt_pass(self, segments: list[Segment], strategy: Strategy, summary: Summary,
                  bar) -> dict[str, tuple[str, float | None] | None]:  # noqa: ANN001
-        """Translate segments (chunked, cached, batched); None where placeholders broke."""
+        """Translate segments (chunked, cached, batched); None where the output is unusable:
+        empty, or (placeholder strategy) with placeholders lost, mangled or doubled."""
         assert self.engine is not None
-        plans: list[tuple[Segment, list[str], dict[str, TermHit]]] = []
+        engine_key = self._prepare_engine()
+        scheme = self._scheme
+        plans: list[_Plan] = []
         for seg in segments:
-            protected, mapping = protect(seg.source, seg.terms, strategy)
-            plans.append((seg, engine_chunks(protected), mapping))
-        keys = {chunk: cache_key(self.engine.identity, self.glossary_version, strategy, chunk)
-                for _, chunks, _ in plans for chunk in chunks}
+            protected, mapping = protect(seg.source, seg.terms, strategy, scheme)
+            keep = [(a, b) for a, b, _ in scheme.spans(protected)] if scheme else []
+            plans.append(_Plan(seg, engine_chunks(protected, keep=keep), mapping))
+        # The key is the exact model input: glossary entries that touch a segment shape it
+        # (placeholder positions, injected English); edits elsewhere in the glossary do not.
+        keys = {chunk: cache_key(engine_key, chunk) for plan in plans for chunk in plan.chunks}
         done: dict[str, tuple[str, float | None]] = {}
         if self.cache is not None:
             hits = self.cache.get_many(sorted(set(keys.values())))
             for chunk, key in keys.items():
-                if key in hits:
+                if key in hits and usable(hits[key][0], chunk, scheme):
                     done[chunk] = (hits[key][0], hits[key][1])
-            if strategy == "placeholder":  # a retried segment is counted once
-                summary.cached += sum(1 for _, chunks, _ in plans if all(c in done for c in chunks))
+            if strategy is Strategy.PLACEHOLDER or scheme is None:  # count a segment once
+                summary.cached += sum(1 for p in plans if all(c in done for c in p.chunks))
+        self._translate_missing(plans, keys, done, bar)
+        out: dict[str, tuple[str, float | None] | None] = {}
+        for plan in plans:
+            if not all(usable(done[c][0], c, scheme) for c in plan.chunks):
+                out[plan.seg.id] = None
+                continue
+            text = " ".join(done[c][0].strip() for c in plan.chunks).strip()
+            scores = [done[c][1] for c in plan.chunks if done[c][1] is not None]
+            score = sum(scores) / len(scores) if scores else None
+            if strategy is Strategy.PLACEHOLDER and plan.mapping:
+                assert scheme is not None
+                restored = restore(text, plan.mapping, scheme)
+                out[plan.seg.id] = None if restored is None else (restored, score)
+            elif scheme is not None and scheme.has_trace(text) and not scheme.has_trace(
+                    plan.seg.source):
+                out[plan.seg.id] = None  # a placeholder the model made up from nothing
+            else:
+                out[plan.seg.id] = (text, score)
+        return out
+
+    def _translate_missing(self, plans: list[_Plan], keys: dict[str, str],
+                           done: dict[str, tuple[str, float | None]], bar) -> None:  # noqa: ANN001
+        """Send every chunk not in `done` to the engine in batches; persist each batch."""
+        assert self.engine is not None
         todo = sorted({c for c in keys if c not in done})
         users: dict[str, list[str]] = {}
         remaining: dict[str, int] = {}
-        for seg, chunks, _ in plans:
-            pending = {c for c in chunks if c not in done}
-            remaining[seg.id] = len(pending)
+        for plan in plans:
+            pending = {c for c in plan.chunks if c not in done}
+            remaining[plan.seg.id] = len(pending)
             for c in pending:
-                users.setdefault(c, []).append(seg.id)
+                users.setdefault(c, []).append(plan.seg.id)
         if bar is not None:
             bar.update(sum(1 for n in remaining.values() if n == 0))
         step = max(1, self.engine.batch_size)
         for i in range(0, len(todo), step):
             batch = todo[i:i + step]
             results = self.engine.translate(batch)
+            if len(results) != len(batch):
+                raise RuntimeError(f"engine returned {len(results)} results for {len(batch)} "
+                                   "inputs")
             rows = []
             for chunk, res in zip(batch, results):
-                done[chunk] = (res.text, res.score)
-                rows.append((keys[chunk], res.text, res.score, ""))
+                text = res.text if isinstance(res.text, str) else ""
+                done[chunk] = (text, res.score)
+                if usable(text, chunk, self._scheme):  # an empty answer is never cached: a re-run retries
+                    rows.append((keys[chunk], text, res.score, ""))
                 for sid in users[chunk]:
                     remaining[sid] -= 1
                     if remaining[sid] == 0 and bar is not None:
                         bar.update(1)
-            if self.cache is not None:
+            if self.cache is not None and rows:
                 self.cache.put_many(rows)
-        out: dict[str, tuple[str, float | None] | None] = {}
-        for seg, chunks, mapping in plans:
-            text = " ".join(done[c][0].strip() for c in chunks).strip()
-            scores = [done[c][1] for c in chunks if done[c][1] is not None]
-            score = sum(scores) / len(scores) if scores else None
-            if strategy == "placeholder":
-                restored = restore(text, mapping)
-                out[seg.id] = None if restored is None else (restored, score)
-            else:
-                out[seg.id] = (text, score)
-        return out
