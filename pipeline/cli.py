@@ -10,6 +10,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .errors import EXIT_ERROR, BitextError
@@ -58,8 +59,16 @@ def cmd_segment(args: argparse.Namespace) -> int:
     return 0
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line (what is wrong, where to look) and exit 2, like every other
+    error; argparse would print the whole usage block first. Subcommand parsers inherit it."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="bitext", description="Offline Chinese→English translation with an AI glossary, "
                                    "parallel text with footnotes, and a term review.")
     parser.add_argument("--version", action="version", version=f"bitext {__version__}")

@@ -4,11 +4,34 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Callable
 
 from .errors import EXIT_ERROR, EXIT_NO_MODEL, BitextError
 
 NO_MODEL_HINT = ("no zh→en model installed: get one with `argospm install translate-zh_en` on a "
                  "connected machine, or `bitext model install FILE.argosmodel`")
+
+
+# Limits for the decoding options. Memory grows with beam × batch × length: beam 100000 asked
+# for more than 4 GB. These bounds are far above anything that improves a translation.
+MAX_BEAM = 16
+MAX_BATCH = 1024
+MAX_LENGTH = 1024
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: an integer in low..high, else a one-line usage error."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
+        return value
+
+    parse.__name__ = "number"  # argparse names the type in its messages
+    return parse
 
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | None
@@ -110,6 +133,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if untranslated and engine is None:
         sys.stderr.write(f"bitext: {untranslated} segment(s) left untranslated; {NO_MODEL_HINT}\n")
         return EXIT_NO_MODEL
+    if untranslated:
+        sys.stderr.write(f"bitext: {untranslated} segment(s) left untranslated: the model gave no "
+                         "usable text for them, even on a retry (flagged mt-empty in the outputs; "
+                         "try another model, --beam or --max-length)\n")
+        return EXIT_NO_MODEL
     return 0
 
 
@@ -152,10 +180,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tm", action="append", default=[],
                    help="translation memory .tmx (repeatable), or 'none'; <input>.tmx is used "
                         "automatically")
-    p.add_argument("--beam", type=int, default=4)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--max-length", type=int, default=256,
-                   help="maximum tokens the model may produce per sentence piece")
+    p.add_argument("--beam", type=bounded_int(1, MAX_BEAM), default=4,
+                   help=f"beam size, 1..{MAX_BEAM} (1 is greedy: fastest)")
+    p.add_argument("--batch-size", type=bounded_int(1, MAX_BATCH), default=32,
+                   help=f"sentences per model call, 1..{MAX_BATCH}")
+    p.add_argument("--max-length", type=bounded_int(1, MAX_LENGTH), default=256,
+                   help=f"maximum tokens the model may produce per sentence piece, 1..{MAX_LENGTH}")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     p.add_argument("--cache", help="MT cache file, or 'none' (default: ~/.cache/bitext/)")
     p.add_argument("--formats", help="comma-separated subset of: en.md, parallel.md, "

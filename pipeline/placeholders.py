@@ -28,8 +28,8 @@ PUA_LAST = 0xF8FF
 _PUA = re.compile("[\ue000-\uf8ff]")
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])Z\s?X\s?Q\s?(\d{1,4})(?![0-9])", re.IGNORECASE)
 # What is left of a Latin placeholder the model garbled: its letters with or without a number,
-# or two of them before a number ("XQ1", "ZX 2"). No English word contains these.
-_LATIN_TRACE = re.compile(r"(?<![A-Za-z])(?:Z\s?X\s?Q|[ZXQ]{2}\s?\d)", re.IGNORECASE)
+# or two or three of them before a number ("XQ1", "ZQX1"). No English word contains these.
+_LATIN_TRACE = re.compile(r"(?<![A-Za-z])(?:Z\s?X\s?Q|[ZXQ]{2,3}\s?\d)", re.IGNORECASE)
 
 TokenCheck = Callable[[str], bool]
 

@@ -10,10 +10,11 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import BitextError
-from ..script import to_simplified, to_traditional
+from ..script import simplify_aligned, to_simplified, to_traditional
 from ..textio import decode, read_bytes
 
 COLUMNS = ["source", "target", "forbidden", "category", "note", "keep", "context"]
@@ -22,6 +23,13 @@ LIST_SEP = re.compile(r"\s*\|\s*")
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
 _GAP = re.compile(rf"(?<=[{_HAN}])\s+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\s+(?=[{_HAN}])")
 _JOIN = re.compile(rf"(?<=[{_HAN}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_HAN}])")
+
+
+@lru_cache(maxsize=4096)
+def _context_parts(pattern: str) -> tuple[str, str]:
+    """A context pattern's text before and after the `~`, in Simplified."""
+    before, _, after = pattern.partition("~")
+    return simplify_aligned(before), simplify_aligned(after)
 
 
 @dataclass
@@ -53,9 +61,15 @@ class Entry:
         return out
 
     def context_matches(self, text: str, start: int, end: int) -> bool:
+        """Whether the term at text[start:end] stands in one of the context patterns.
+
+        Both sides are folded to Simplified: a Traditional text (a TMX that `check` reads as
+        written) must meet the same rules as its Simplified twin (推理服務 is 推理服务).
+        """
         for pattern in self.context:
-            before, _, after = pattern.partition("~")
-            if text[max(0, start - len(before)):start] == before and text[end:end + len(after)] == after:
+            before, after = _context_parts(pattern)
+            if (simplify_aligned(text[max(0, start - len(before)):start]) == before
+                    and simplify_aligned(text[end:end + len(after)]) == after):
                 return True
         return False
 
