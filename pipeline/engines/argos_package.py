@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -27,8 +28,10 @@ TOKENIZER_NAMES = ("sentencepiece.model", "bpe.model")
 METADATA = "metadata.json"
 MODEL_DIR = "model"
 MODEL_BIN = "model.bin"
-# Real zh→en packages unpack to a few hundred MB; anything far beyond is not a package.
-MAX_UNPACKED_BYTES = 4 * 1024**3
+# Real zh→en packages unpack to a few hundred MB, and model weights barely compress (about
+# 1.1×); anything far beyond either is not a package (a 3 MB zip of 3 GB of zeros is a bomb).
+MAX_UNPACKED_BYTES = 2 * 1024**3
+MAX_RATIO = 20
 _CHUNK = 1024 * 1024
 _INSTALL_HINT = "install one with `argospm install translate-zh_en` or pass a .argosmodel file"
 
@@ -175,9 +178,11 @@ def _check_zip(path: Path) -> str:
         if n.is_absolute() or ".." in n.parts or "\\" in str(n):
             raise PackageError(f"unsafe path in archive: {n}", path=shown,
                                hint="refusing to unpack it")
-    if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-        raise PackageError("archive would unpack to more than 4 GB", path=shown,
-                           hint="this is not an Argos package")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED_BYTES or total > MAX_RATIO * path.stat().st_size + _CHUNK:
+        raise PackageError(f"archive would unpack to {total:,} bytes from {path.stat().st_size:,}"
+                           f" (limit {MAX_UNPACKED_BYTES // 1024**3} GB, {MAX_RATIO}× the file)",
+                           path=shown, hint="this is not an Argos package; refusing to unpack it")
     tops = {n.parts[0] for n in names if n.parts}
     loose = [i.filename for i in infos if "/" not in i.filename.rstrip("/") and not i.is_dir()]
     if len(tops) != 1 or loose:
@@ -200,21 +205,74 @@ def _check_zip(path: Path) -> str:
 
 
 def _extract(zip_path: Path, dest: Path) -> None:
-    """Unpack into a temporary sibling, then rename, so a crash never leaves half a package."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".unpack-", dir=dest.parent))
+    """Unpack into a temporary sibling, then rename it into place in one step.
+
+    A crash never leaves half a package, and runs racing on first use (24 at once was tried)
+    each unpack privately: the first rename wins, the others find `dest` complete and use it.
+    Nothing is ever deleted from under a run that is reading `dest`.
+    """
     try:
-        with zipfile.ZipFile(zip_path) as zf:
-            zf.extractall(tmp)
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(tmp, dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".unpack-", dir=dest.parent))
     except OSError as exc:
-        raise PackageError(f"could not unpack the package ({exc})", path=str(zip_path),
+        raise PackageError(f"cannot unpack the package ({exc.strerror or exc})",
+                           path=str(zip_path), hint=f"make {dest.parent} writable or set "
+                                                    "XDG_CACHE_HOME to a writable folder") from None
+    try:
+        _extract_members(zip_path, tmp)
+        try:
+            os.rename(tmp, dest)
+        except OSError:
+            if _unpacked(dest):
+                return  # another run unpacked the same file first
+            # a leftover from an interrupted unpack of an older bitext: move it out of the way
+            stale = Path(tempfile.mkdtemp(prefix=".stale-", dir=dest.parent))
+            os.rename(dest, stale / "old")
+            shutil.rmtree(stale, ignore_errors=True)
+            os.rename(tmp, dest)
+    except OSError as exc:
+        if _unpacked(dest):
+            return
+        raise PackageError(f"could not unpack the package ({exc.strerror or exc})",
+                           path=str(zip_path),
                            hint=f"check free space and permissions of {dest.parent}") from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _unpacked(dest: Path) -> bool:
+    """True when `dest` holds a complete unpacked package (its metadata is the last file a
+    rename makes visible, since the whole folder appears at once)."""
+    return any((d / METADATA).is_file() for d in dest.glob("*")) if dest.is_dir() else False
+
+
+def _extract_members(zip_path: Path, folder: Path) -> None:
+    """Stream every member into `folder`, counting real bytes against the limit.
+
+    The sizes in a zip's directory are only claims; the bytes written are what counts.
+    """
+    written = 0
+    limit = min(MAX_UNPACKED_BYTES, MAX_RATIO * zip_path.stat().st_size + _CHUNK)
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            for info in zf.infolist():
+                target = folder.joinpath(*PurePosixPath(info.filename).parts)
+                if info.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, target.open("wb") as out:
+                    while chunk := src.read(_CHUNK):
+                        written += len(chunk)
+                        if written > limit:
+                            raise PackageError(
+                                f"archive unpacks to more than {limit:,} bytes", path=str(zip_path),
+                                hint="this is not an Argos package; refusing to unpack it")
+                        out.write(chunk)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError) as exc:
+        raise PackageError(f"the zip archive is damaged ({exc})", path=str(zip_path),
+                           hint="download the package again") from None
 
 
 # --------------------------------------------------------------------------- installed packages
@@ -291,8 +349,7 @@ def install_package(zip_path: Path | str) -> PackageInfo:
             raise PackageError(f"cannot write to the packages dir ({exc})", path=str(install_dir),
                                hint="set ARGOS_PACKAGES_DIR to a writable folder") from None
         try:
-            with zipfile.ZipFile(zip_path) as zf:
-                zf.extractall(staging)
+            _extract_members(zip_path, staging)
             _describe_dir(staging / top, shown=str(zip_path))
             if dest.exists():
                 shutil.rmtree(dest)

@@ -30,6 +30,7 @@ FLAG_UNTRANSLATED = "untranslated"
 FLAG_MT_EMPTY = "mt-empty"  # the model gave no usable text, even on the retry
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’)\]]*\s+)[\"“‘(\[]*")
 _COMMON_WORDS = re.compile(r"[a-z]+(?:[ \-][a-z]+)*")
+_COMMON_CATEGORIES = ("concept", "title")  # the others are names: person, org, product…
 
 
 class Strategy(str, Enum):
@@ -97,11 +98,11 @@ def usable(output: str, source: str, scheme: PlaceholderScheme | None = None) ->
 def capitalise_term_starts(text: str, hits: list[TermHit], entries: dict[str, Entry]) -> str:
     """Upper-case a sentence's first letter where a lower-case glossary term opens it.
 
-    Only common-word concepts ("reinforcement learning"): names and symbols keep the casing
-    the glossary gives them ("iPhone", "o1", "pass@k").
+    Only common words ("reinforcement learning", "founder"): names and symbols keep the
+    casing the glossary gives them ("iPhone", "o1", "pass@k").
     """
     words = {hit.target for hit in hits
-             if (e := entries.get(hit.term_id)) is not None and e.category == "concept"
+             if (e := entries.get(hit.term_id)) is not None and e.category in _COMMON_CATEGORIES
              and not e.keep and _COMMON_WORDS.fullmatch(hit.target)}
     if not words:
         return text
