@@ -71,7 +71,7 @@ class MTCache:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BitextError(f"cannot create the translation cache folder ({exc.strerror or exc})",
-                              path=str(path.parent), hint="use --cache PATH or --cache none")
+                              path=str(path.parent), hint="use --cache PATH or --cache none") from None
         try:
             self._db = self._open()
         except sqlite3.Error as exc:
@@ -130,7 +130,7 @@ class MTCache:
         except OSError as exc:
             raise BitextError(f"the translation cache is damaged and cannot be moved aside "
                               f"({exc.strerror or exc})", path=str(self.path),
-                              hint="delete it, or use --cache PATH or --cache none")
+                              hint="delete it, or use --cache PATH or --cache none") from None
         return aside
 
     # ----------------------------------------------------------------- use

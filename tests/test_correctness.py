@@ -287,7 +287,6 @@ def test_chunks_are_bounded_with_one_comma_and_cut_at_spaces():
     english = " ".join(["word"] * 100)
     chunks = engine_chunks(english, 50)
     assert "".join(chunks) == english and max(map(len, chunks)) <= 50
-    assert all(c.strip() in ("",) or not c.strip().startswith("ord") for c in chunks)
     assert all(re.fullmatch(r"( ?word)+", c) for c in chunks)  # cut between words
 
 
