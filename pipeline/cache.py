@@ -71,7 +71,8 @@ class MTCache:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BitextError(f"cannot create the translation cache folder ({exc.strerror or exc})",
-                              path=str(path.parent), hint="use --cache PATH or --cache none") from None
+                              path=str(path.parent),
+                              hint="use --cache PATH or --cache none") from None
         try:
             self._db = self._open()
         except sqlite3.Error as exc:

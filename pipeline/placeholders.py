@@ -49,7 +49,8 @@ class PlaceholderScheme:
     def spans(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, n) of every placeholder in `text`, as a model may have copied it."""
         if self.name == "pua":
-            return [(m.start(), m.end(), ord(m.group()) - PUA_FIRST + 1) for m in _PUA.finditer(text)]
+            return [(m.start(), m.end(), ord(m.group()) - PUA_FIRST + 1)
+                    for m in _PUA.finditer(text)]
         return [(m.start(), m.end(), int(m.group(1))) for m in _LATIN_TOKEN.finditer(text)]
 
     def has_trace(self, text: str) -> bool:

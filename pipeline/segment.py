@@ -129,7 +129,8 @@ def split_sentences(text: str) -> list[str]:
 
 
 # Where an over-long sentence may be cut for the model, best first: after a sentence or clause
-# end (inside quotes a sentence holds more than one), after a comma, before a space; failing all of them, anywhere (a hard cut).
+# end (inside quotes a sentence holds more than one), after a comma, before a space; failing
+# all of them, anywhere (a hard cut).
 _CUT_LEVELS = (re.compile(r"[。！？!?；;：:]+"), re.compile(r"[，,、]+"), re.compile(r"(?<=\S)\s+"))
 
 
@@ -174,7 +175,8 @@ def _cuts(text: str, lo: int, hi: int, limit: int, blocked: bytearray, level: in
             out.append(cut)
             pos = cut
         return out
-    points = [m.end() if level < 2 else m.start() for m in _CUT_LEVELS[level].finditer(text, lo, hi)]
+    found = _CUT_LEVELS[level].finditer(text, lo, hi)
+    points = [m.end() if level < 2 else m.start() for m in found]  # spaces go with the next piece
     points = [p for p in points if lo < p < hi and not blocked[p]]
     if not points:
         return _cuts(text, lo, hi, limit, blocked, level + 1)

@@ -58,7 +58,7 @@ def _doc(sentences: list[str]) -> Document:
     return Document(title=None, sections=[Section(id="1", paragraphs=[Paragraph("1.1", segments)])])
 
 
-# -- 1. forbidden-term repair with overlapping spans -------------------------------------------
+# -- 1. forbidden-term repair with overlapping spans ----------------------------------------------
 
 def test_repair_forbidden_overlapping_spans_keeps_every_word(matcher):
     seg = Segment(id="s", source="算力集群的算力很重要",
@@ -72,7 +72,7 @@ def test_repair_forbidden_still_fixes_each_independent_span(matcher):
     assert repair_forbidden(seg, matcher) == "A compute cluster is not compute."
 
 
-# -- 2. placeholders that English cannot contain -------------------------------------------------
+# -- 2. placeholders that English cannot contain --------------------------------------------------
 
 @pytest.mark.parametrize("scheme", [LATIN, PUA], ids=["latin", "pua"])
 def test_english_that_looks_like_old_placeholders_is_not_a_placeholder(matcher, scheme):
@@ -143,7 +143,7 @@ def test_without_a_usable_scheme_terms_are_written_in_english(matcher):
     assert doc.sections[0].paragraphs[0].segments[0].target.startswith("Reinforcement learning")
 
 
-# -- the misbehaving engine: glossary enforcement is never silently wrong ----------------------------
+# -- the misbehaving engine: glossary enforcement is never silently wrong -------------------------
 
 def _chunks(seg: Segment, strategy: Strategy, scheme) -> list[str]:
     protected, _ = protect(seg.source, seg.terms, strategy, scheme)
@@ -190,7 +190,7 @@ def test_glossary_enforced_against_a_misbehaving_model(matcher, pua):
     assert wanted <= set(faults), f"faults never exercised: {wanted - set(faults)}"
 
 
-# -- 3. empty output is a failure, never an edition of blanks ----------------------------------------
+# -- 3. empty output is a failure, never an edition of blanks -------------------------------------
 
 class EmptyEngine:
     batch_size = 8
@@ -251,7 +251,7 @@ def test_cli_exits_3_when_the_model_gives_nothing(tmp_path, monkeypatch, capsys)
     assert err.count("\n") == 1
 
 
-# -- 12. decoding options are validated ------------------------------------------------------------
+# -- 12. decoding options are validated -----------------------------------------------------------
 
 @pytest.mark.parametrize("option,value", [("--beam", "0"), ("--batch-size", "-1"),
                                           ("--max-length", "0"), ("--beam", "100000"),
@@ -267,7 +267,7 @@ def test_bad_decoding_options_are_one_line_usage_errors(tmp_path, option, value)
     assert not out.exists()
 
 
-# -- 13. chunking ------------------------------------------------------------------------------------
+# -- 13. chunking ---------------------------------------------------------------------------------
 
 def test_chunks_never_cut_a_placeholder_without_punctuation():
     for scheme in (LATIN, PUA):
@@ -290,7 +290,7 @@ def test_chunks_are_bounded_with_one_comma_and_cut_at_spaces():
     assert all(re.fullmatch(r"( ?word)+", c) for c in chunks)  # cut between words
 
 
-# -- 14. context rules on Traditional text ------------------------------------------------------------
+# -- 14. context rules on Traditional text --------------------------------------------------------
 
 CONTEXT_CASES = [  # (sentence, expected rendering of 推理), own sentences
     ("这家公司的推理服务每天处理上亿次请求。", "inference"),
@@ -331,7 +331,7 @@ def test_check_applies_context_rules_to_a_traditional_tmx(tmp_path):
     assert "2 segments" in result.stdout and "clean" in result.stdout
 
 
-# -- 15. capitalisation of a glossary term that opens a sentence -----------------------------------
+# -- 15. capitalisation of a glossary term that opens a sentence ----------------------------------
 
 def test_lower_case_term_opening_a_sentence_is_capitalised(matcher, glossary):
     entries = glossary.by_id()

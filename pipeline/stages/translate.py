@@ -225,7 +225,8 @@ class Translator:
             self._scheme = choose_scheme(engine_check(self.engine))
         return self._engine_key
 
-    def _machine_translate(self, segments: list[Segment], summary: Summary, bar) -> None:  # noqa: ANN001
+    def _machine_translate(self, segments: list[Segment], summary: Summary,
+                           bar) -> None:  # noqa: ANN001
         self._prepare_engine()
         first: dict[str, tuple[str, float | None] | None] = {}
         if self._scheme is not None:
@@ -316,7 +317,7 @@ class Translator:
             for chunk, res in zip(batch, results):
                 text = res.text if isinstance(res.text, str) else ""
                 done[chunk] = (text, res.score)
-                if usable(text, chunk, self._scheme):  # an empty answer is never cached: a re-run retries
+                if usable(text, chunk, self._scheme):  # never cache an empty answer: retry it
                     rows.append((keys[chunk], text, res.score, ""))
                 for sid in users[chunk]:
                     remaining[sid] -= 1
