@@ -341,8 +341,9 @@ def test_lower_case_term_opening_a_sentence_is_capitalised(matcher, glossary):
     assert capitalise_term_starts("“reinforcement learning,” he said.", hits, entries) == \
         "“Reinforcement learning,” he said."
     # in the middle of a sentence, nothing changes
-    assert capitalise_term_starts("We need reinforcement learning.", hits, entries) == \
-        "We need reinforcement learning."
+    for text in ("We need reinforcement learning.", "Methods, e.g. reinforcement learning, work.",
+                 "Data vs. compute matters.", "Plan B. compute"):
+        assert capitalise_term_starts(text, hits, entries) == text
 
 
 def test_brand_casing_is_never_changed(matcher, glossary):

@@ -22,13 +22,15 @@ from ..glossary.matcher import Match, TermMatcher, find_english
 from ..glossary.termbase import Entry
 from ..model import Document, Segment, TermHit
 from ..placeholders import PlaceholderScheme, choose_scheme, engine_check
-from ..segment import engine_chunks
+from ..segment import ABBREVIATIONS, engine_chunks
 from ..tm import TranslationMemory
 from .review import forbidden_hits
 
 FLAG_UNTRANSLATED = "untranslated"
 FLAG_MT_EMPTY = "mt-empty"  # the model gave no usable text, even on the retry
-_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’)\]]*\s+)[\"“‘(\[]*")
+_SENTENCE_START = re.compile(r"(?:^|([.!?])[\"”’)\]]*\s+)[\"“‘(\[]*")
+_ABBREVIATION = re.compile(r"(?:^|[^A-Za-z.])(?:[A-Za-z]|" + "|".join(
+    re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\.$", re.IGNORECASE)
 _COMMON_WORDS = re.compile(r"[a-z]+(?:[ \-][a-z]+)*")
 _COMMON_CATEGORIES = ("concept", "title")  # the others are names: person, org, product…
 
@@ -108,6 +110,8 @@ def capitalise_term_starts(text: str, hits: list[TermHit], entries: dict[str, En
         return text
     out = list(text)
     for m in _SENTENCE_START.finditer(text):
+        if m.group(1) == "." and _ABBREVIATION.search(text, 0, m.start() + 1):
+            continue  # "e.g. compute", "vs. compute": not a new sentence
         at = m.end()
         if any(text.startswith(w, at) and not text[at + len(w):at + len(w) + 1].isalnum()
                for w in words):
