@@ -52,6 +52,14 @@ def _damaged(exc: sqlite3.Error) -> bool:
         word in str(exc).lower() for word in _DAMAGE))
 
 
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _valid_row(target: object, score: object, flags: object) -> bool:
     """Only what `put_many` writes: text, a finite number or NULL, text."""
     return (isinstance(target, str) and isinstance(flags, str)
@@ -64,6 +72,7 @@ class MTCache:
         self.timeout = timeout
         self.warnings: list[str] = []
         self._db: sqlite3.Connection | None = None
+        self._inode: tuple[int, int] | None = None  # the file the connection has open
         if path.is_dir():
             raise BitextError("the translation cache path is a folder", path=str(path),
                               hint="give a file with --cache PATH, or --cache none")
@@ -76,16 +85,10 @@ class MTCache:
         try:
             self._db = self._open()
         except sqlite3.Error as exc:
-            if not _damaged(exc):
+            if _damaged(exc):
+                self._rebuild(exc)
+            else:
                 self._stop(f"cannot use the translation cache ({exc})")
-                return
-            aside = self._set_aside()
-            self._warn(f"the translation cache was damaged or not a bitext cache ({exc}); moved "
-                       f"it to {aside.name} and started a new one")
-            try:
-                self._db = self._open()
-            except sqlite3.Error as again:
-                self._stop(f"cannot create a new translation cache ({again})")
 
     @property
     def active(self) -> bool:
@@ -96,6 +99,7 @@ class MTCache:
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(str(self.path), timeout=self.timeout)
         try:
+            self._inode = _inode(self.path)
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "mt" in tables:
@@ -117,22 +121,35 @@ class MTCache:
             db.close()
             raise
 
-    def _set_aside(self) -> Path:
-        """Rename the file (and its WAL/SHM companions) to the first free `.damaged-N`."""
-        n = 1
-        while (aside := self.path.with_name(f"{self.path.name}.damaged-{n}")).exists():
-            n += 1
+    def _rebuild(self, exc: sqlite3.Error) -> None:
+        """Set the unusable file aside and start a new cache; never stops the run.
+
+        Only the file our connection found unusable is moved: if another run has replaced it
+        meanwhile, the new file is used as it is, not moved aside in turn.
+        """
+        self.close()
+        if _inode(self.path) == self._inode:
+            n = 1
+            while (aside := self.path.with_name(f"{self.path.name}.damaged-{n}")).exists():
+                n += 1
+            try:
+                os.replace(self.path, aside)
+                for suffix in ("-wal", "-shm"):
+                    if Path(f"{self.path}{suffix}").exists():
+                        os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
+            except FileNotFoundError:
+                pass  # another run moved it first
+            except OSError as move:
+                self._stop(f"the translation cache is damaged ({exc}) and cannot be moved aside "
+                           f"({move.strerror or move}); going on without it: delete it")
+                return
+            else:
+                self._warn(f"the translation cache was damaged or not a bitext cache ({exc}); "
+                           f"moved it to {aside.name} and started a new one")
         try:
-            os.replace(self.path, aside)
-            for suffix in ("-wal", "-shm"):
-                companion = Path(f"{self.path}{suffix}")
-                if companion.exists():
-                    os.replace(companion, Path(f"{aside}{suffix}"))
-        except OSError as exc:
-            raise BitextError(f"the translation cache is damaged and cannot be moved aside "
-                              f"({exc.strerror or exc})", path=str(self.path),
-                              hint="delete it, or use --cache PATH or --cache none") from None
-        return aside
+            self._db = self._open()
+        except sqlite3.Error as again:
+            self._stop(f"cannot create a new translation cache ({again}); going on without it")
 
     # ----------------------------------------------------------------- use
 
@@ -181,15 +198,8 @@ class MTCache:
     def _trouble(self, exc: sqlite3.Error) -> None:
         """Damage found mid-run: set the file aside and go on with a new cache. Anything else
         (locked, read-only, disk full): go on without the cache."""
-        self.close()
         if _damaged(exc):
-            aside = self._set_aside()
-            self._warn(f"the translation cache is damaged ({exc}); moved it to {aside.name} and "
-                       "started a new one")
-            try:
-                self._db = self._open()
-            except sqlite3.Error as again:
-                self._stop(f"cannot create a new translation cache ({again})")
+            self._rebuild(exc)
             return
         hint = {"locked": f"another bitext run held it for more than {self.timeout:g} s",
                 "readonly": "the file is read-only", "full": "the disk is full"}

@@ -28,8 +28,8 @@ PUA_LAST = 0xF8FF
 _PUA = re.compile("[\ue000-\uf8ff]")
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])Z\s?X\s?Q\s?(\d{1,4})(?![0-9])", re.IGNORECASE)
 # What is left of a Latin placeholder the model garbled: its letters with or without a number,
-# or two or three of them before a number ("XQ1", "ZQX1"). No English word contains these.
-_LATIN_TRACE = re.compile(r"(?<![A-Za-z])(?:Z\s?X\s?Q|[ZXQ]{2,3}\s?\d)", re.IGNORECASE)
+# or two or three different ones of them before a number ("XQ1", "ZQX1"; not "QQ 2", a name).
+_LATIN_TRACE = re.compile(r"(?<![A-Za-z])(?:Z\s?X\s?Q|([ZXQ]{2,3})\s?\d)", re.IGNORECASE)
 
 TokenCheck = Callable[[str], bool]
 
@@ -55,7 +55,10 @@ class PlaceholderScheme:
 
     def has_trace(self, text: str) -> bool:
         """True when `text` still holds a piece of a placeholder (after substitution)."""
-        return bool((_PUA if self.name == "pua" else _LATIN_TRACE).search(text))
+        if self.name == "pua":
+            return bool(_PUA.search(text))
+        return any(not m.group(1) or len(set(m.group(1).upper())) > 1
+                   for m in _LATIN_TRACE.finditer(text))
 
     def substitute(self, output: str, terms: dict[int, str]) -> str | None:
         """Swap placeholders for their English; None when any is lost, mangled or doubled.

@@ -161,6 +161,34 @@ def test_damaged_pages_found_mid_run_are_set_aside(tmp_path, glossary, capsys):
     assert warm.log == {}
 
 
+DAMAGED_RACE = """
+import sys, time
+from pathlib import Path
+from pipeline.cache import MTCache
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.005)
+cache = MTCache(Path(sys.argv[1]))
+cache.put_many([(f"{sys.argv[3]}-{i}", "text", -0.5, "") for i in range(50)])
+assert len(cache.get_many([f"{sys.argv[3]}-{i}" for i in range(50)])) == 50, cache.warnings
+"""
+
+
+def test_runs_finding_the_same_damaged_cache_set_it_aside_once(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"garbage" * 1000)
+    go = tmp_path / "go"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", DAMAGED_RACE, str(path), str(go), str(n)],
+                              env=env, stderr=subprocess.PIPE, text=True) for n in range(8)]
+    go.touch()
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, [e for e in errors if "Error" in e][:1]
+    assert sorted(p.name for p in tmp_path.glob("cache.sqlite.damaged*")) == \
+        ["cache.sqlite.damaged-1"]
+    assert len(MTCache(path).get_many([f"{n}-0" for n in range(8)])) == 8
+
+
 def test_another_schema_is_set_aside(tmp_path, glossary):
     path = tmp_path / "cache.sqlite"
     with sqlite3.connect(path) as db:

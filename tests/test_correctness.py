@@ -96,6 +96,12 @@ def test_mangled_latin_placeholders_are_rejected(matcher, output):
     assert restore(output, mapping, LATIN) is None
 
 
+@pytest.mark.parametrize("text", ["QQ 2 has a billion users.", "The XX 3 was late.",
+                                  "Zanzibar, Xi and Qatar 4.", "Iraq 5 and ZX Spectrum."])
+def test_english_and_names_are_not_placeholder_traces(text):
+    assert not LATIN.has_trace(text) and LATIN.spans(text) == []
+
+
 def test_copied_placeholders_in_any_order_and_spacing_are_restored(matcher):
     text = "强化学习需要更多算力。"
     _, mapping = protect(text, matcher.hits(text), Strategy.PLACEHOLDER, LATIN)
