@@ -69,7 +69,7 @@ def _collapse(raw: str, offsets: list[int]) -> tuple[str, list[int]]:
     index: list[int] = []  # index[i] = length of output before raw[i]
     space = False
     for ch in raw:
-        index.append(len(out))
+        index.append(len(out) + (1 if space and out else 0))  # a pending space counts
         if ch.isspace():
             space = True
             continue
