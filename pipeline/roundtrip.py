@@ -160,8 +160,9 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
                 report.conflicts.append(f"{seg_id}: the Chinese was edited in {path.name}")
                 continue
             chinese, baseline = before.source, (before.target or "").strip()
-        elif not english:
-            report.unchanged += 1
+        elif not english or tm_key(english) == tm_key(chinese):
+            report.notes.append(f"{seg_id}: untranslated in {path.name} (blank, or both sides "
+                                f"the same text); skipped")
             continue
         if current is not None and chinese not in current and \
                 tm_key(chinese) not in {tm_key(c) for c in current}:

@@ -177,6 +177,9 @@ def test_check_reads_xliff_tsv_and_refuses_an_empty_one(tmp_path, capsys):
     assert main(["check", str(tsv), "-o", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "3 units read, 1 used" in out and "untranslated in TM" in out
+    assert "replacing" not in out
+    assert main(["check", str(tsv), "-o", str(tmp_path)]) == 0
+    assert f"replacing the existing {tmp_path / 'pairs.review.md'}" in capsys.readouterr().out
     empty = tmp_path / "none.tsv"
     empty.write_text("原文\t\n", encoding="utf-8")
     assert main(["check", str(empty), "-o", str(tmp_path)]) == 2
@@ -345,3 +348,19 @@ def test_unreadable_units_in_memory_to_update_refused(tmp_path):
     bad.write_text("<tmx><body><tu>", encoding="utf-8")
     with pytest.raises(BitextError):
         load_memory(bad)
+
+
+def test_check_reports_a_repeated_xliff_id(tmp_path, capsys):
+    xlf = _edit_xliff(tmp_path / "r.xlf", [("7", "第一。", "First."), ("7", "第二。", "Second.")])
+    assert main(["check", str(xlf), "-o", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "repeated id(s), every copy read: 7" in out and "2 units read, 2 used" in out
+
+
+def test_import_of_a_foreign_xliff_takes_the_chinese_from_the_file(tmp_path, capsys):
+    memory = tmp_path / "new.tmx"
+    assert main(["import", str(FIX / "angular-wise.zh-Hans.xlf"), "--tm", str(memory)]) == 0
+    out = capsys.readouterr().out
+    assert "7 segment(s) changed" in out and "a60b403a53daf564988f160973ff6c5f5d1e7781: untranslated" in out
+    tm = load_memory(memory)
+    assert tm.get("关于我们").target == "About Us" and len(tm) == 7

@@ -207,6 +207,7 @@ def load_xliff(path: Path, tm: TranslationMemory | None = None) -> TranslationMe
     report = tm.report_for(str(path))
     xlf = read_xliff(path)
     report.languages.update(xlf.languages)
+    report.repeated_ids += sorted(set(xlf.repeated_ids))
     tm.add_pairs([Pair(u.side(Role.CHINESE), u.side(Role.ENGLISH), u.id, u.id)
                   for u in xlf.units], report)
     return tm

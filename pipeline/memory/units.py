@@ -63,6 +63,7 @@ class MemoryReport:
     identical: int = 0  # duplicates with the same translation, merged
     languages: Counter = field(default_factory=Counter)
     hits: Counter = field(default_factory=Counter)  # exact | paragraph | fuzzy
+    repeated_ids: list[str] = field(default_factory=list)  # XLIFF ids seen more than once
 
     def skip(self, reason: Skip, example: str) -> None:
         self.skipped[reason] += 1
@@ -79,6 +80,8 @@ class MemoryReport:
         if self.hits:
             out[0] += "; hits: " + ", ".join(f"{k} {self.hits[k]}" for k in
                                             ("exact", "paragraph", "fuzzy") if self.hits[k])
+        if self.repeated_ids:
+            out.append(f"  repeated id(s), every copy read: {', '.join(self.repeated_ids[:10])}")
         out += [f"  duplicate: {d.line()}" for d in self.duplicates[:10]]
         if len(self.duplicates) > 10:
             out.append(f"  … and {len(self.duplicates) - 10} more duplicate(s)")
