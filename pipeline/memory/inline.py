@@ -34,7 +34,8 @@ class InlineText:
 
 
 def localname(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    tag = el.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def read_inline(el: etree._Element | None) -> InlineText:
@@ -59,6 +60,8 @@ def read_inline(el: etree._Element | None) -> InlineText:
 
     walk(el)
     raw = "".join(parts)
+    if not codes:  # the common case, done by one regex
+        return InlineText(collapse_space(raw))
     # offsets were taken on the raw text; map them onto the collapsed, trimmed text
     text, mapped = _collapse(raw, [c[0] for c in codes])
     return InlineText(text, tuple(InlineCode(o, n, m) for o, (_, n, m) in zip(mapped, codes)))

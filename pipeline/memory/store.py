@@ -19,6 +19,7 @@ from .inline import InlineText
 from .units import Level, MemoryReport, Skip, TMUnit, Duplicate
 
 FUZZY_THRESHOLD = 0.85
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _SENTENCE_END = re.compile(r"(?:[。！？]+|[!?]+(?=\s|$))[”」』）)]*")
 
 
@@ -31,7 +32,12 @@ def tm_keys(texts: list[str]) -> list[str]:
     batches (lines never span a newline, so the result is the same as one call per text).
     """
     flat = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", t)) for t in texts]
-    return to_simplified(to_traditional("\n".join(flat))).split("\n") if flat else []
+    han = [i for i, t in enumerate(flat) if _CJK.search(t)]  # OpenCC leaves the rest alone
+    if han:
+        folded = to_simplified(to_traditional("\n".join(flat[i] for i in han))).split("\n")
+        for i, text in zip(han, folded):
+            flat[i] = text
+    return flat
 
 
 @lru_cache(maxsize=65536)
