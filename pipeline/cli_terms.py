@@ -141,7 +141,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--into", type=Path, default=Path("glossary/ai-terms.tsv"))
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("check", help="term-consistency review of a TMX, XLIFF, TSV or translated JSON")
+    p = sub.add_parser("check", help="term-consistency review of a TMX, XLIFF, TSV or "
+                                     "translated JSON")
     p.add_argument("bilingual", type=Path)
     _glossary_arg(p)
     p.add_argument("-o", "--output", type=Path, help="folder for the reports")

@@ -364,3 +364,22 @@ def test_import_of_a_foreign_xliff_takes_the_chinese_from_the_file(tmp_path, cap
     assert "7 segment(s) changed" in out and "a60b403a53daf564988f160973ff6c5f5d1e7781: untranslated" in out
     tm = load_memory(memory)
     assert tm.get("关于我们").target == "About Us" and len(tm) == 7
+
+
+def test_import_keeps_utf16_and_default_namespace(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    body = (_tu("第一句。", "First.", attrs=' changedate="20200101T000000Z"') + "\n"
+            + _tu("第二句。", "Second."))
+    text = _tmx(tmp_path / "x.tmx", body, ns=' xmlns="http://www.lisa.org/tmx14"').read_text(
+        encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    memory = tmp_path / "m.tmx"
+    memory.write_bytes(text.encode("utf-16"))  # with BOM, as Catalyst writes it
+    xlf = _edit_xliff(tmp_path / "e.xlf", [("1", "第一句。", "The first sentence.")])
+    assert main(["import", str(xlf), "--tm", str(memory)]) == 0
+    data = memory.read_bytes()
+    assert data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    new = data.decode("utf-16")
+    assert new.count("xmlns=") == 1 and 'changedate="' + STAMP + '"' in new
+    assert new.replace("The first sentence.", "First.").replace(STAMP, "20200101T000000Z") \
+        .replace(' changeid="bitext"', "") == text
+    assert load_memory(memory).get("第一句。").target == "The first sentence."

@@ -6,7 +6,7 @@ Indel distance d ≤ (1-s)(|a|+|b|), at least max(|a|,|b|) - 1 - 2k shared chara
 (the q-gram lemma). So only units holding one of the query's rarest bigrams can match (prefix
 filtering); they are scored in C by rapidfuzz. Short queries, where the bound says nothing, fall
 back to scoring the length window. The bigram postings are built with numpy (a dependency of
-ctranslate2), not a Python loop: 100k units index in about a second.
+ctranslate2), not a Python loop.
 `bench/bench_tm.py` prints the times at 1k, 10k, 100k units.
 """
 from __future__ import annotations

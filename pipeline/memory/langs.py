@@ -39,11 +39,3 @@ def is_traditional(code: str | None) -> bool:
     """zh-Hant, zh-TW, zh-HK, zh-MO: the Traditional variants (folded by the TM key anyway)."""
     return any(t in _TRADITIONAL for t in subtags(code)[1:])
 
-
-def normalise(code: str | None) -> str:
-    """`zh_cn` → `zh-CN`, `ZH-HANS` → `zh-Hans`: the BCP 47 casing, for messages and new units."""
-    tags = subtags(code)
-    out = tags[:1]
-    for tag in tags[1:]:
-        out.append(tag.upper() if len(tag) == 2 else tag.title() if len(tag) == 4 else tag)
-    return "-".join(out)

@@ -125,7 +125,8 @@ class TranslationMemory:
                 report.skip(reason, pair.example)
             else:
                 usable.append(pair)
-        keys = tm_keys([p.zh.text for p in usable] + [p.en.text for p in usable])  # type: ignore[union-attr]
+        texts = [p.zh.text for p in usable if p.zh] + [p.en.text for p in usable if p.en]
+        keys = tm_keys(texts)
         for pair, zh_key, en_key in zip(usable, keys, keys[len(usable):]):
             assert pair.zh is not None and pair.en is not None
             if zh_key == en_key:
