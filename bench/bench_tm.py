@@ -14,6 +14,7 @@ Times are CPU seconds (process time), so a busy machine does not distort the rat
 """
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from _util import ROOT, SAMPLE, child
+from _util import ROOT, SAMPLE
 
 from pipeline.memory.store import TranslationMemory, tm_key, tm_keys
 from pipeline.memory.units import TMUnit
@@ -117,14 +118,26 @@ def write_tmx(path: Path, sources: list[str], dup: bool = False) -> None:
 
 
 LOAD = """
-import time
+import json, sys, time
 from pathlib import Path
 from pipeline.memory.store import load_memory
 start = time.process_time()
 tm = load_memory(Path(%r))
 r = tm.reports[%r]
-RESULT = dict(seconds=time.process_time() - start, used=r.used, dups=len(r.duplicates))
+print(json.dumps(dict(seconds=time.process_time() - start, used=r.used,
+                      dups=len(r.duplicates))))
 """
+
+
+def child(code: str) -> dict:
+    """Run `code` in a fresh interpreter under /usr/bin/time: its JSON line plus peak_mb (the
+    child's own peak: a forked child's getrusage would inherit this process's, with its corpus)."""
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-c",
+                           f"import sys; sys.path.insert(0, {str(ROOT)!r})\n" + code],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["peak_mb"] = int(proc.stderr.strip().splitlines()[-1]) / 1024
+    return result
 
 
 def bench_load(tmp: Path, sizes: tuple[int, ...]) -> None:
