@@ -85,26 +85,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def load_bilingual(path: Path) -> list[Segment]:
-    """Segments with targets from a TMX or the JSON `bitext translate` writes."""
-    suffix = path.suffix.lower()
-    if suffix == ".tmx":
-        from .tm import read_tmx
+    """Segments with targets from a TMX, XLIFF, TSV or the JSON `bitext translate` writes."""
+    from .memory.bilingual import load_bilingual as load
 
-        tm = read_tmx(path)
-        return [Segment(id=u.tuid or str(i), source=u.source, target=u.target)
-                for i, u in enumerate(tm.units, start=1)]
-    if suffix == ".json":
-        from .textio import decode, read_bytes
-        from .writers.json_doc import document_from_dict
-
-        try:
-            doc = document_from_dict(json.loads(decode(read_bytes(path), str(path))))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BitextError(f"not a bitext segment JSON ({type(exc).__name__}: {exc})",
-                              path=str(path), hint="give the .json that `bitext translate` wrote")
-        return list(doc.segments())
-    raise BitextError(f"unsupported bilingual file '{suffix}'", path=str(path),
-                      hint="give a .tmx or the .json written by `bitext translate`")
+    return load(path).segments
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -114,11 +98,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .textio import atomic_write_text
     from .writers.review_report import review_json, review_markdown
 
-    segments = load_bilingual(args.bilingual)
+    from .memory.bilingual import load_bilingual as load
+
+    bilingual = load(args.bilingual)
+    segments = bilingual.segments
+    if not args.quiet:
+        for line in bilingual.lines():
+            sys.stdout.write(f"input: {line}\n")
     review = review_segments(segments, TermMatcher(load_glossary(args.glossary)))
     out_dir = args.output or args.bilingual.parent
     stem = args.bilingual.name.rsplit(".", 1)[0]
     md_path, json_path = out_dir / f"{stem}.review.md", out_dir / f"{stem}.review.json"
+    for existing in (md_path, json_path):
+        if existing.exists():  # e.g. the review `bitext translate` wrote beside its JSON
+            sys.stdout.write(f"replacing the existing {existing}\n")
     atomic_write_text(md_path, review_markdown(review, f"Term-consistency review: {stem}"))
     atomic_write_text(json_path, review_json(review))
     status = "clean" if review.clean else f"{len(review.issues)} problem(s) to fix"
@@ -148,7 +141,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--into", type=Path, default=Path("glossary/ai-terms.tsv"))
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("check", help="term-consistency review of a TMX or translated JSON")
+    p = sub.add_parser("check", help="term-consistency review of a TMX, XLIFF, TSV or "
+                                     "translated JSON")
     p.add_argument("bilingual", type=Path)
     _glossary_arg(p)
     p.add_argument("-o", "--output", type=Path, help="folder for the reports")

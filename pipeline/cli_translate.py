@@ -103,9 +103,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
         base = args.output or Path("output")
         out_dir = base / (path.parent.relative_to(args.input) if many else Path()) / stem
         try:
+            tm = load_tm(tm_paths)
             result = translate_file(path, out_dir, glossary=glossary, matcher=matcher,
-                                    tm=load_tm(tm_paths), engine=engine, cache=cache,
-                                    options=options)
+                                    tm=tm, engine=engine, cache=cache, options=options)
         except BitextError as err:
             if not many:
                 raise
@@ -118,6 +118,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
         rows.append((str(path), result.summary.line(),
                      f"review: {'clean' if not issues else f'{issues} to fix'} → {out_dir}"))
         if not args.quiet and not many:
+            for line in tm.report_lines() if tm else []:
+                sys.stderr.write(f"bitext: {line}\n")
             sys.stderr.write(f"bitext: {path.name}: {result.summary.line()}; review: "
                              f"{'clean' if not issues else f'{issues} problem(s)'}; "
                              f"wrote {len(result.outputs)} files to {out_dir}\n")
@@ -178,8 +180,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "download), or 'none'; default: the installed zh→en package")
     p.add_argument("--glossary", "-g", type=Path, action="append", default=[])
     p.add_argument("--tm", action="append", default=[],
-                   help="translation memory .tmx (repeatable), or 'none'; <input>.tmx is used "
-                        "automatically")
+                   help="translation memory .tmx or .xlf (repeatable), or 'none'; <input>.tmx is "
+                        "used automatically; each memory's contribution is reported")
     p.add_argument("--beam", type=bounded_int(1, MAX_BEAM), default=4,
                    help=f"beam size, 1..{MAX_BEAM} (1 is greedy: fastest)")
     p.add_argument("--batch-size", type=bounded_int(1, MAX_BATCH), default=32,

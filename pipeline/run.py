@@ -17,7 +17,7 @@ from .stages.annotate import annotate
 from .stages.review import Review, flag_segments, review_segments
 from .stages.translate import Engine, Summary, Translator
 from .textio import atomic_write_bytes, atomic_write_text
-from .tm import TranslationMemory, read_tmx
+from .memory.store import TranslationMemory, load_memory
 
 
 @dataclass
@@ -88,11 +88,12 @@ def auto_tm_path(input_path: Path) -> Path | None:
 
 
 def load_tm(paths: list[Path]) -> TranslationMemory | None:
+    """TMX and XLIFF memories, in order; each must give at least one zh/en pair (else exit 2)."""
     if not paths:
         return None
     tm = TranslationMemory()
     for path in paths:
-        read_tmx(path, tm)
+        load_memory(path, tm)
     return tm
 
 

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from pipeline.tm import read_tmx
-from pipeline.writers.exchange import read_xliff
+from pipeline.memory.xliff import read_xliff
 from tests.conftest import ROOT, SAMPLE
 
 COMMITTED = ROOT / "output" / "o1-roundtable"
@@ -91,8 +91,8 @@ def test_tmx_and_xliff_carry_every_segment(fresh):
     ids = [s.id for s in read_document(SAMPLE).segments()]
     tm = read_tmx(fresh / "o1-roundtable.tmx")
     assert [u.tuid for u in tm.units] == ids
-    units = read_xliff(fresh / "o1-roundtable.xlf")
-    assert [u[0] for u in units] == ids and all(u[2] for u in units)
+    units = read_xliff(fresh / "o1-roundtable.xlf").units
+    assert [u.id for u in units] == ids and all(u.target and u.target.text for u in units)
     raw = (fresh / "o1-roundtable.xlf").read_text(encoding="utf-8")
     assert 'version="1.2"' in raw and 'state="translated"' in raw
     data = json.loads((fresh / "o1-roundtable.json").read_text(encoding="utf-8"))

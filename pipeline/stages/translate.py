@@ -21,9 +21,10 @@ from ..cache import MTCache, cache_key
 from ..glossary.matcher import Match, TermMatcher, find_english
 from ..glossary.termbase import Entry
 from ..model import Document, Segment, TermHit
+from ..memory.paragraphs import paragraph_suggestions, paragraph_targets
+from ..memory.store import TranslationMemory
 from ..placeholders import PlaceholderScheme, choose_scheme, engine_check
 from ..segment import ABBREVIATIONS, engine_chunks
-from ..tm import TranslationMemory
 from .review import forbidden_hits
 
 FLAG_UNTRANSLATED = "untranslated"
@@ -187,9 +188,16 @@ class Translator:
         segments = list(doc.segments())
         bar = self._bar(len(segments))
         need_mt: list[Segment] = []
+        paragraphs = paragraph_targets(doc, self.tm) if self.tm else {}
+        para_fuzzy = paragraph_suggestions(doc, self.tm) if self.tm else {}
         for seg in segments:
             seg.terms = self.matcher.hits(seg.source)
             seg.target, seg.origin, seg.score, seg.flags, seg.suggestions = None, "none", None, [], []
+            if seg.id in paragraphs:  # a paragraph-level unit covers this sentence
+                seg.target, seg.origin = paragraphs[seg.id].target, "tm"
+                seg.flags.extend(paragraphs[seg.id].flags)
+                bar.update(1)
+                continue
             unit = self.tm.exact(seg.source) if self.tm else None
             if unit is not None:
                 seg.target, seg.origin = unit.target, "tm"
@@ -199,6 +207,7 @@ class Translator:
                 seg.suggestions = [{"source": u.source, "target": u.target,
                                     "similarity": round(score, 3)}
                                    for score, u in self.tm.fuzzy(seg.source)]
+                seg.suggestions += para_fuzzy.get(seg.id, [])
             if self.engine is not None:
                 need_mt.append(seg)
             else:

@@ -1,15 +1,12 @@
-"""CAT-tool exchange formats: TMX 1.4 and XLIFF 1.2 (write and read back for `bitext import`)."""
+"""CAT-tool exchange formats: TMX 1.4 and XLIFF 1.2 (written; read in `pipeline.memory`)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from lxml import etree
 
-from ..errors import BitextError
 from ..model import Document
-from ..textio import read_bytes
 from ..tm import SOURCE_LANG, TARGET_LANG, tmx_bytes
-from ..xmlsafe import parse_xml
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 _STATE = {"tm": "translated", "mt": "needs-review-translation"}
@@ -41,27 +38,3 @@ def document_xliff(doc: Document) -> bytes:
             note.set("from", "bitext")
             note.text = "; ".join(seg.flags)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def read_xliff(path: Path) -> list[tuple[str, str, str | None]]:
-    """(id, source, target) of each trans-unit; 1.1 and 1.2 namespaces (or none) accepted."""
-    root = parse_xml(read_bytes(path), str(path))
-    if etree.QName(root).localname != "xliff":
-        raise BitextError("not an XLIFF file", path=str(path), hint="give the .xlf bitext wrote")
-    out = []
-    for unit in root.iter():
-        if not isinstance(unit.tag, str) or etree.QName(unit).localname != "trans-unit":
-            continue
-        source = target = None
-        for child in unit:
-            if not isinstance(child.tag, str):
-                continue
-            name = etree.QName(child).localname
-            if name == "source":
-                source = "".join(child.itertext())
-            elif name == "target":
-                target = "".join(child.itertext())
-        if unit.get("id") and source is not None:
-            out.append((unit.get("id"), source, target))
-    return out
-

@@ -1,0 +1,148 @@
+"""TMX read (streaming, any version, any namespace) and TMX 1.4 write for bitext's own memories.
+
+Reading streams with lxml iterparse and frees each `<tu>` once read, so memory stays proportional
+to one unit, not to the file: real memories reach hundreds of MB. Languages come from each `<tuv>`
+(`xml:lang` in TMX 1.4, `lang` in 1.1) in any common spelling; the direction of the memory
+does not matter, a pair is a pair.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from lxml import etree
+
+from ..errors import BitextError
+from ..xmlsafe import reject_entities
+from .inline import InlineText, localname, read_inline
+from .langs import Role, is_traditional, role
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SOURCE_LANG = "zh-CN"
+TARGET_LANG = "en"
+MAX_TMX_BYTES = 2 * 1024 * 1024 * 1024  # streaming: the limit guards the disk, not memory
+
+
+@dataclass
+class TuPair:
+    """The Chinese and English variants of one `<tu>` (None where absent)."""
+
+    zh: InlineText | None
+    en: InlineText | None
+    zh_code: str
+    en_code: str
+    codes: list[str]
+    date: str
+    tuid: str
+    note: str
+    segtype: str
+
+
+def tuv_lang(tuv: etree._Element) -> str:
+    return tuv.get(XML_LANG) or tuv.get("lang") or ""
+
+
+def _child(el: etree._Element, name: str) -> etree._Element | None:
+    for child in el:
+        if localname(child) == name:
+            return child
+    return None
+
+
+def tu_pair(tu: etree._Element, default_segtype: str = "") -> TuPair:
+    """Pick the variants: Simplified before Traditional, the first English variant."""
+    zh = en = None
+    zh_code = en_code = ""
+    dates = [tu.get("changedate") or tu.get("creationdate") or ""]
+    codes = []
+    for tuv in tu:
+        if localname(tuv) != "tuv":
+            continue
+        code = tuv_lang(tuv)
+        codes.append(code)
+        kind = role(code)
+        if kind is Role.CHINESE and (zh is None or (is_traditional(zh_code)
+                                                    and not is_traditional(code))):
+            zh, zh_code = read_inline(_child(tuv, "seg")), code
+            dates.append(tuv.get("changedate") or tuv.get("creationdate") or "")
+        elif kind is Role.ENGLISH and en is None:
+            en, en_code = read_inline(_child(tuv, "seg")), code
+            dates.append(tuv.get("changedate") or tuv.get("creationdate") or "")
+    date = max(dates)
+    note = _child(tu, "note")
+    return TuPair(zh, en, zh_code, en_code, codes, date, tu.get("tuid", ""),
+                  "" if note is None else (note.text or ""),
+                  tu.get("segtype") or default_segtype)
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise BitextError("no such file", path=str(path), hint="check the path")
+    if not path.is_file():
+        raise BitextError("not a regular file", path=str(path), hint="give a .tmx file")
+    size = path.stat().st_size
+    if size > MAX_TMX_BYTES:
+        raise BitextError(f"file is {size} bytes, over the {MAX_TMX_BYTES} byte limit",
+                          path=str(path), hint="split the memory")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1_000_000)
+    except OSError as exc:
+        raise BitextError(f"cannot read: {exc.strerror}", path=str(path))
+    for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head.startswith(bom):
+            head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    reject_entities(head, str(path))
+
+
+def iter_tmx(path: Path) -> Iterator[TuPair]:
+    """Each `<tu>` of a TMX file as a TuPair, streamed; BitextError if it is not TMX."""
+    _check_file(path)
+    segtype = ""
+    seen_root = False
+    context = etree.iterparse(str(path), events=("start", "end"),
+                              tag=("{*}tmx", "{*}header", "{*}tu"), resolve_entities=False,
+                              no_network=True, load_dtd=False, huge_tree=True)
+    try:
+        for event, el in context:
+            name = localname(el)
+            if event == "start":
+                seen_root = seen_root or name == "tmx"
+                continue
+            if not seen_root:
+                break
+            if name == "header":
+                segtype = el.get("segtype", "")
+            elif name == "tu":
+                yield tu_pair(el, segtype)
+                el.clear(keep_tail=True)
+                parent = el.getparent()
+                while parent is not None and el.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise BitextError(f"malformed XML: {exc.msg}", path=str(path),
+                          line=getattr(exc, "lineno", None), hint="fix or re-export the file")
+    if not seen_root:
+        root = context.root
+        found = localname(root) if root is not None else "nothing"
+        raise BitextError(f"not a TMX file (root element <{found}>)", path=str(path),
+                          hint="give a .tmx translation memory")
+
+
+def tmx_bytes(units: list[tuple[str, str, str, str]]) -> bytes:
+    """(tuid, source, target, note) → TMX 1.4 bytes; no dates, so output is deterministic."""
+    root = etree.Element("tmx", version="1.4")
+    etree.SubElement(root, "header", creationtool="bitext", creationtoolversion="0.1",
+                     segtype="sentence", adminlang="en", srclang=SOURCE_LANG, datatype="plaintext",
+                     **{"o-tmf": "bitext"})
+    body = etree.SubElement(root, "body")
+    for tuid, source, target, note in units:
+        tu = etree.SubElement(body, "tu", tuid=tuid)
+        if note:
+            etree.SubElement(tu, "note").text = note
+        for lang, text in ((SOURCE_LANG, source), (TARGET_LANG, target)):
+            tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
+            etree.SubElement(tuv, "seg").text = text
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
