@@ -145,6 +145,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _language_tag(value: str) -> str:
+    from .writers.exchange import language_tag
+
+    try:
+        return language_tag(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("translate", help="translate a document (or every document in a folder)")
     p.add_argument("input", type=Path)
@@ -170,7 +179,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="draft: the XLIFF carries TM/MT translations as targets to review "
                         "(memoQ, Trados, `bitext import`); none: source only, for tools that "
                         "translate an existing target (OmegaT) — matches come from the .tmx")
-    p.add_argument("--target-lang", default=DEFAULT_TARGET_LANG,
+    p.add_argument("--target-lang", default=DEFAULT_TARGET_LANG, type=_language_tag,
                    help="target locale written into XLIFF and TMX (default %(default)s)")
     p.add_argument("--source-script", choices=["simplified", "traditional"],
                    help="script of the Chinese column in the parallel outputs (default: as the "

@@ -130,9 +130,18 @@ def test_traditional_column_is_tagged_hant(edition, tmp_path):
 
 # ---------------------------------------------------------------------------- Chromium
 
-_PROBE = ("<script>var p=document.querySelector('main .pair'),s=getComputedStyle(p);"
-          "document.documentElement.dataset.cols=s.gridTemplateColumns;"
-          "document.documentElement.dataset.width=innerWidth;</script></body>")
+# Written into a copy of the page by the tests only: the computed layout, the segments lit when
+# the pointer is over one Chinese segment, and what the English-only switch leaves visible.
+_PROBE = """<script>
+var d=document.documentElement.dataset,p=document.querySelector('main .pair');
+d.cols=getComputedStyle(p).gridTemplateColumns;d.width=innerWidth;
+var seg=document.querySelector('main .zh [data-s]');
+seg.dispatchEvent(new MouseEvent('mouseover',{bubbles:true}));
+d.lit=Array.prototype.map.call(document.querySelectorAll('.hl'),function(e){
+  return e.getAttribute('data-s')+'@'+e.closest('.zh,.en').className.split(' ')[0]}).join(' ');
+document.getElementById('v-en').checked=true;
+d.enonly=getComputedStyle(p.querySelector('.zh')).display+' '+getComputedStyle(p).gridTemplateColumns.split(' ').length;
+</script></body>"""
 
 
 def _chromium(url: str, *args: str, net_log: Path | None = None) -> str:
@@ -174,8 +183,9 @@ def test_chromium_renders_every_segment_without_requests(edition, tmp_path):
 
 @needs_chromium
 def test_chromium_layout_switches_at_phone_width(edition, tmp_path):
-    """Two grid columns on a desktop, one (interleaved) on a phone. Headless Chromium's window
-    is at least 500 px wide, a large phone; the page switches below 44rem (704 px)."""
+    """Two grid columns on a desktop, one (interleaved) on a phone; pointing at a segment lights
+    its counterpart; the English switch hides the Chinese column. Headless Chromium's window is
+    at least 500 px wide, a large phone; the page switches below 44rem (704 px)."""
     _, page, _ = edition
     probe = tmp_path / "probe.html"
     probe.write_text(page.read_text(encoding="utf-8").replace("</body>", _PROBE),
@@ -186,6 +196,10 @@ def test_chromium_layout_switches_at_phone_width(edition, tmp_path):
         root = lxml_html.fromstring(dom.encode())
         assert root.get("data-width") == str(width)
         columns[width] = root.get("data-cols").split()
+        if width == 1280:
+            segment = root.xpath("//main//*[contains(@class,'zh')]//*[@data-s]/@data-s")[0]
+            assert sorted(root.get("data-lit").split()) == [f"{segment}@en", f"{segment}@zh"]
+            assert root.get("data-enonly") == "none 1"  # the switch hides Chinese, one column
     assert len(columns[1280]) == 2 and len(columns[500]) == 1
     wide = [float(c.removesuffix("px")) for c in columns[1280]]
     assert 0.6 < wide[0] / wide[1] < 1.0  # English gets the wider column

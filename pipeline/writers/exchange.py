@@ -1,6 +1,7 @@
 """CAT-tool exchange formats: TMX 1.4 and XLIFF 1.2 (write and read back for `bitext import`)."""
 from __future__ import annotations
 
+import re
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,16 @@ class XliffTargets(str, Enum):
 
     DRAFT = "draft"
     NONE = "none"
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def language_tag(value: str) -> str:
+    """A BCP 47-shaped tag (`en`, `en-US`, `en-GB`): CAT tools reject anything else."""
+    if not _LANGUAGE_TAG.fullmatch(value):
+        raise ValueError(f"{value!r} is not a language tag such as en-US or en-GB")
+    return value
 
 
 def tmx_date() -> str:

@@ -64,14 +64,15 @@ h2{font-size:1.25rem;line-height:1.4;margin:2.2rem 0 .6rem;padding-bottom:.25rem
 #v-zh:checked~* .en,#v-en:checked~* .zh{display:none}
 #v-zh:checked~* .pair,#v-en:checked~* .pair{grid-template-columns:1fr}
 .toc ol{padding-left:1.4rem;margin:.3rem 0}.toc li{margin:.15rem 0}
-.toc .zh+.en::before{content:" · "}
+.toc .zh+.en::before,h2:not(.pair)>.zh+.en::before{content:" · "}
 #v-both:checked~* .zh+.en>.num{display:none}
 .pair{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.2fr);column-gap:2rem;
  margin:0;padding:.15rem .4rem;border-radius:.3rem}
 .pair>*{margin:.35rem 0}
 h2.pair{padding:.15rem .4rem .25rem}
 .pair:hover{background:var(--pair)}
-.li>p::before{content:"•";position:absolute;margin-left:-1rem;font-family:Georgia,serif}
+.li>p::before{content:"•";position:absolute;margin-left:-1rem;
+ font-family:Georgia,"Times New Roman","Liberation Serif",serif}
 .li>p{padding-left:1.1rem}
 .speaker{font-weight:700}
 .s{border-radius:.2rem;transition:background-color .1s}
@@ -98,6 +99,7 @@ h1 .term,h2 .term{border-bottom:0}
  h2.pair>.en{border-left:0;padding-left:0}
 }
 @media print{
+ @page{margin:16mm}
  body{max-width:none;padding:0;font-size:10.5pt}
  .toggle,.back{display:none}
  .pair:hover{background:none}
