@@ -95,8 +95,9 @@ h1 .term,h2 .term{border-bottom:0}
  body{padding:.5rem .9rem 2rem;font-size:1rem}
  h1{font-size:1.4rem}h1 .en{font-size:1.15rem}
  .pair{grid-template-columns:1fr}
- .pair>.en{margin-top:0;padding-left:.7rem;border-left:3px solid var(--rule)}
- h2.pair>.en{border-left:0;padding-left:0}
+ .pair>.zh+.en{margin-top:0;padding-left:.7rem;border-left:3px solid var(--rule)}
+ h2.pair>.zh+.en,#v-en:checked~* .pair>.en{border-left:0;padding-left:0}
+ .li>.zh+.en{padding-left:1.8rem}#v-en:checked~* .li>.en{padding-left:1.1rem}
 }
 @media print{
  @page{margin:16mm}
