@@ -206,3 +206,40 @@ def test_chromium_layout_switches_at_phone_width(edition, tmp_path):
     shot = tmp_path / "phone.png"
     _chromium(page.as_uri(), f"--screenshot={shot}", "--window-size=390,1200")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_text_colours_meet_wcag_aaa():
+    """Every text colour in the style sheet against the backgrounds it is drawn on: 7:1."""
+    from pipeline.writers.html import CSS
+
+    colours = dict(re.findall(r"--(\w+):(#[0-9a-f]{6})", CSS))
+    for text in ("ink", "muted", "link"):
+        for background in ("#ffffff", colours["pair"], colours["hl"]):
+            assert _contrast(colours[text], background) >= 7, (text, background)
+    assert _contrast("#ffffff", colours["link"]) >= 7  # the selected switch button
+    assert _contrast("#ffffff", "#1f2933") >= 7  # the term note
+
+
+def test_untranslated_segment_is_marked_and_tagged_chinese(tmp_path):
+    """With no model and no TM every segment stays Chinese: the English column says so (lang,
+    class) instead of passing Chinese off as English."""
+    from pipeline.writers.html import parallel_html
+
+    glossary = load_glossary()
+    result = translate_file(SAMPLE, tmp_path, glossary=glossary, matcher=TermMatcher(glossary),
+                            tm=None, engine=None, options=Options(formats=["json"]))
+    root = lxml_html.fromstring(parallel_html(result.doc).encode())
+    en = root.xpath("//main//p[contains(concat(' ', @class, ' '), ' en ')]//*[@data-s]")
+    assert en and all(e.get("lang") == "zh-Hans" and "untranslated" in e.get("class") for e in en)
+    assert "我觉得过去 18 个月是在加速的" in "".join(e.text_content() for e in en)
