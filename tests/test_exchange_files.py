@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 from lxml import etree, isoschematron

@@ -140,7 +140,8 @@ seg.dispatchEvent(new MouseEvent('mouseover',{bubbles:true}));
 d.lit=Array.prototype.map.call(document.querySelectorAll('.hl'),function(e){
   return e.getAttribute('data-s')+'@'+e.closest('.zh,.en').className.split(' ')[0]}).join(' ');
 document.getElementById('v-en').checked=true;
-d.enonly=getComputedStyle(p.querySelector('.zh')).display+' '+getComputedStyle(p).gridTemplateColumns.split(' ').length;
+d.enonly=getComputedStyle(p.querySelector('.zh')).display+' '
+  +getComputedStyle(p).gridTemplateColumns.split(' ').length;
 </script></body>"""
 
 

@@ -39,7 +39,8 @@ _MODELS = (
      'TBXcoreStructV03_TBX-Basic_integrated.rng" type="application/xml" '
      'schematypens="http://relaxng.org/ns/structure/1.0"'),
     ('href="https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/'
-     'TBX-Basic_DCA.sch" type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"'),
+     'TBX-Basic_DCA.sch" type="application/xml" '
+     'schematypens="http://purl.oclc.org/dsdl/schematron"'),
 )
 
 

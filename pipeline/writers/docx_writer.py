@@ -59,8 +59,8 @@ from lxml import etree
 from ..model import Document, Note, Paragraph, Section, Segment
 from ..readers.docx_parallel import SOURCE_PREFIX, TARGET_PREFIX, bookmark_name
 from ..textio import atomic_write_bytes
-from .common import (build_date, first_anchors, footnote_numbers, footnote_order, source_text, speaker_label,
-                     target_text)
+from .common import (build_date, first_anchors, footnote_numbers, footnote_order, source_text,
+                     speaker_label, target_text)
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
 

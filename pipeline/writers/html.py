@@ -205,26 +205,22 @@ class _Page:
         return f"fnref-{number}" + ("" if lang == "en" else f"-{lang}")
 
     def segment(self, seg: Segment, lang: str) -> str:
-        """One segment as a span sharing `data-s` with its counterpart."""
-        if lang == "zh":
-            text, seg_lang, extra = source_text(seg, self.script, self.doc.script), self.zh_lang, ""
-        else:
-            untranslated = seg.target is None
-            text = target_text(seg)
-            seg_lang = self.zh_lang if untranslated else "en"
-            extra = " untranslated" if untranslated else ""
+        """One segment as a span sharing `data-s` with its counterpart. It inherits its
+        column's `lang`, except an untranslated segment in the English column: Chinese."""
+        untranslated = lang == "en" and seg.target is None
+        text = (source_text(seg, self.script, self.doc.script) if lang == "zh"
+                else target_text(seg))
         body = self._marked(seg, lang, text)
         if seg.emphasis:
             body = f"<strong>{body}</strong>"
-        lang_attr = f' lang="{seg_lang}"' if seg_lang != ("en" if lang == "en" else
-                                                          self.zh_lang) else ""
-        return (f'<span class="s{extra}" data-s="{escape(seg.id)}"{lang_attr}>{body}</span>'
+        marks = f' class="s untranslated" lang="{self.zh_lang}"' if untranslated else ' class="s"'
+        return (f'<span{marks} data-s="{escape(seg.id)}">{body}</span>'
                 + self._refs(seg, lang))
 
-    def cell(self, tag: str, lang: str, inner: str, cls: str = "") -> str:
+    def cell(self, tag: str, lang: str, inner: str) -> str:
+        """An element of one language column: its class hides it under the language switch."""
         code = "en" if lang == "en" else self.zh_lang
-        classes = " ".join(c for c in (lang, cls) if c)
-        return f'<{tag} class="{classes}" lang="{code}">{inner}</{tag}>'
+        return f'<{tag} class="{lang}" lang="{code}">{inner}</{tag}>'
 
     # -- blocks
 
