@@ -75,7 +75,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from .cache import MTCache, default_cache_path
     from .glossary.matcher import TermMatcher
     from .glossary.termbase import load_glossary
-    from .run import FORMATS, Options, auto_tm_path, load_tm, translate_file
+    from .run import Options, auto_tm_path, load_tm, translate_file
+    from .writers import default_formats
+    from .writers.exchange import XliffTargets
 
     if not args.input.exists():
         raise BitextError("no such file or folder", path=str(args.input), hint="check the path")
@@ -85,9 +87,10 @@ def cmd_translate(args: argparse.Namespace) -> int:
     engine = _engine(args)
     cache = None if engine is None or args.cache == "none" else MTCache(
         Path(args.cache) if args.cache else default_cache_path())
-    formats = args.formats.split(",") if args.formats else list(FORMATS)
+    formats = args.formats.split(",") if args.formats else default_formats()
     options = Options(formats=formats, source_script=args.source_script,
-                      progress=not args.quiet)
+                      progress=not args.quiet, xliff_targets=XliffTargets(args.xliff_targets),
+                      target_lang=args.target_lang)
     many = args.input.is_dir()
     rows, failed, untranslated = [], 0, 0
     from tqdm import tqdm
@@ -172,6 +175,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _language_tag(value: str) -> str:
+    from .writers.exchange import language_tag
+
+    try:
+        return language_tag(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("translate", help="translate a document (or every document in a folder)")
     p.add_argument("input", type=Path)
@@ -190,8 +202,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"maximum tokens the model may produce per sentence piece, 1..{MAX_LENGTH}")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     p.add_argument("--cache", help="MT cache file, or 'none' (default: ~/.cache/bitext/)")
-    p.add_argument("--formats", help="comma-separated subset of: en.md, parallel.md, "
-                                     "parallel.docx, en.docx, tmx, xlf, json, review.md")
+    from .writers import formats_help
+    from .writers.exchange import DEFAULT_TARGET_LANG, XliffTargets
+
+    p.add_argument("--formats", help=formats_help())
+    p.add_argument("--xliff-targets", choices=[t.value for t in XliffTargets],
+                   default=XliffTargets.DRAFT.value,
+                   help="draft: the XLIFF carries TM/MT translations as targets to review "
+                        "(memoQ, Trados, `bitext import`); none: source only, for tools that "
+                        "translate an existing target (OmegaT) — matches come from the .tmx")
+    p.add_argument("--target-lang", default=DEFAULT_TARGET_LANG, type=_language_tag,
+                   help="target locale written into XLIFF and TMX (default %(default)s)")
     p.add_argument("--source-script", choices=["simplified", "traditional"],
                    help="script of the Chinese column in the parallel outputs (default: as the "
                         "input was written)")

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
 from .errors import BitextError
 from .glossary.matcher import TermMatcher
 from .glossary.termbase import Glossary
@@ -16,69 +14,18 @@ from .readers import read_document
 from .stages.annotate import annotate
 from .stages.review import Review, flag_segments, review_segments
 from .stages.translate import Engine, Summary, Translator
-from .textio import atomic_write_bytes, atomic_write_text
 from .memory.store import TranslationMemory, load_memory
+from .writers import FORMATS, default_formats
+from .writers.exchange import DEFAULT_TARGET_LANG, XliffTargets
 
 
 @dataclass
 class Options:
-    formats: list[str] = field(default_factory=lambda: list(FORMATS))
+    formats: list[str] = field(default_factory=default_formats)
     source_script: str | None = None  # script of the Chinese column; None: as the input was
     progress: bool = False
-
-
-def _en_md(doc: Document, path: Path, review: Review, options: Options) -> None:
-    from .writers.markdown import english_markdown
-
-    atomic_write_text(path, english_markdown(doc))
-
-
-def _parallel_md(doc: Document, path: Path, review: Review, options: Options) -> None:
-    from .writers.markdown import parallel_markdown
-
-    atomic_write_text(path, parallel_markdown(doc, options.source_script or doc.script))
-
-
-def _parallel_docx(doc: Document, path: Path, review: Review, options: Options) -> None:
-    from .writers.docx_writer import write_parallel_docx
-
-    write_parallel_docx(doc, path, source_script=options.source_script or doc.script)
-
-
-def _en_docx(doc: Document, path: Path, review: Review, options: Options) -> None:
-    from .writers.docx_writer import write_english_docx
-
-    write_english_docx(doc, path)
-
-
-def _tmx(doc: Document, path: Path, review: Review, options: Options) -> None:
-    from .writers.exchange import document_tmx
-
-    atomic_write_bytes(path, document_tmx(doc))
-
-
-def _xliff(doc: Document, path: Path, review: Review, options: Options) -> None:
-    from .writers.exchange import document_xliff
-
-    atomic_write_bytes(path, document_xliff(doc))
-
-
-def _json(doc: Document, path: Path, review: Review, options: Options) -> None:
-    from .writers.json_doc import document_to_json
-
-    atomic_write_text(path, document_to_json(doc))
-
-
-def _review_md(doc: Document, path: Path, review: Review, options: Options) -> None:
-    from .writers.review_report import review_markdown
-
-    atomic_write_text(path, review_markdown(review, f"Term-consistency review: {Path(doc.path).name}"))
-
-
-FORMATS: dict[str, Callable[[Document, Path, Review, Options], None]] = {
-    "en.md": _en_md, "parallel.md": _parallel_md, "parallel.docx": _parallel_docx,
-    "en.docx": _en_docx, "tmx": _tmx, "xlf": _xliff, "json": _json, "review.md": _review_md,
-}
+    xliff_targets: XliffTargets = XliffTargets.DRAFT
+    target_lang: str = DEFAULT_TARGET_LANG  # the locale CAT tools see (XLIFF, TMX)
 
 
 def auto_tm_path(input_path: Path) -> Path | None:
@@ -130,7 +77,7 @@ def translate_file(path: Path, out_dir: Path, *, glossary: Glossary, matcher: Te
     for fmt in options.formats:
         target = out_dir / f"{stem}.{fmt}"
         try:
-            FORMATS[fmt](doc, target, review, options)
+            FORMATS[fmt].write(doc, target, review, options)
         except OSError as exc:
             raise BitextError(f"cannot write output ({exc.strerror or exc}); files written before "
                               f"are intact", path=str(target), hint="check free space and "

@@ -19,7 +19,7 @@ from pipeline.memory.xliff import read_xliff
 from tests.conftest import ROOT, SAMPLE
 
 COMMITTED = ROOT / "output" / "o1-roundtable"
-TEXT_FORMATS = ("en.md", "parallel.md", "tmx", "xlf", "json", "review.md")
+TEXT_FORMATS = ("en.md", "parallel.md", "parallel.html", "en.html", "tmx", "xlf", "json", "review.md")
 
 
 def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

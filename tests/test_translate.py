@@ -19,6 +19,7 @@ from pipeline.stages.review import flag_segments, review_segments, segment_issue
 from pipeline.placeholders import LATIN
 from pipeline.stages.translate import Strategy, Translator, protect, restore
 from pipeline.tm import TMUnit, TranslationMemory, read_tmx
+from pipeline.writers import default_formats
 from tests.conftest import ROOT, SAMPLE
 
 HAN = re.compile(r"[\u3400-\u9fff]")
@@ -210,7 +211,7 @@ def test_no_model_writes_everything_and_exits_3(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert "argospm install translate-zh_en" in lines[-1] and "bitext model install" in lines[-1]
     written = sorted(p.name for p in (out / "doc with space 文档").iterdir())
-    assert len(written) == 8 and not any(p.endswith(".tmp") for p in written)
+    assert len(written) == len(default_formats()) and not any(p.endswith(".tmp") for p in written)
 
 
 def test_tm_none_disables_auto_tm(tmp_path):

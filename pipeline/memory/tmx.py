@@ -131,18 +131,30 @@ def iter_tmx(path: Path) -> Iterator[TuPair]:
                           hint="give a .tmx translation memory")
 
 
-def tmx_bytes(units: list[tuple[str, str, str, str]]) -> bytes:
-    """(tuid, source, target, note) → TMX 1.4 bytes; no dates, so output is deterministic."""
+def tmx_bytes(units: list[tuple[str, str, str, str]], *, target_lang: str = TARGET_LANG,
+              date: str | None = None, origins: list[str] | None = None) -> bytes:
+    """(tuid, source, target, note) → TMX 1.4 bytes.
+
+    `date` (TMX's `YYYYMMDDThhmmssZ`) stamps the header and every unit's creation/change date;
+    the caller passes a fixed one so output stays deterministic. `origins` (one per unit) go in
+    a `x-bitext-origin` prop, where CAT tools keep them as metadata instead of showing a note.
+    """
+    from .. import __version__
+
+    dates = {"creationdate": date} if date else {}
     root = etree.Element("tmx", version="1.4")
-    etree.SubElement(root, "header", creationtool="bitext", creationtoolversion="0.1",
+    etree.SubElement(root, "header", creationtool="bitext", creationtoolversion=__version__,
                      segtype="sentence", adminlang="en", srclang=SOURCE_LANG, datatype="plaintext",
-                     **{"o-tmf": "bitext"})
+                     **{"o-tmf": "bitext"}, **dates)
     body = etree.SubElement(root, "body")
-    for tuid, source, target, note in units:
-        tu = etree.SubElement(body, "tu", tuid=tuid)
+    for n, (tuid, source, target, note) in enumerate(units):
+        tu = etree.SubElement(body, "tu", tuid=tuid, **dates,
+                              **({"changedate": date} if date else {}))
+        if origins and origins[n]:
+            etree.SubElement(tu, "prop", type="x-bitext-origin").text = origins[n]
         if note:
             etree.SubElement(tu, "note").text = note
-        for lang, text in ((SOURCE_LANG, source), (TARGET_LANG, target)):
+        for lang, text in ((SOURCE_LANG, source), (target_lang, target)):
             tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
             etree.SubElement(tuv, "seg").text = text
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

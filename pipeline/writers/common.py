@@ -1,7 +1,30 @@
 """What every writer shares: footnote numbering and labels, so all formats agree."""
 from __future__ import annotations
 
+import os
+from datetime import datetime, timezone
+
+from ..errors import BitextError
 from ..model import Document, Note, Segment
+
+DEFAULT_BUILD_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def build_date() -> datetime:
+    """The date stamped into outputs that carry one (TMX dates, DOCX properties).
+
+    Not the clock and not the input's mtime (a fresh clone has new mtimes): the same input must
+    give the same bytes. `SOURCE_DATE_EPOCH` (the reproducible-builds convention, seconds since
+    1970 UTC) sets it; otherwise a fixed 2000-01-01.
+    """
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return DEFAULT_BUILD_DATE
+    try:
+        return datetime.fromtimestamp(int(raw), tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise BitextError(f"SOURCE_DATE_EPOCH={raw!r} is not a number of seconds since 1970",
+                          hint="unset it or give e.g. SOURCE_DATE_EPOCH=1700000000")
 
 
 def footnote_order(doc: Document) -> list[Note]:
@@ -24,6 +47,17 @@ def footnote_order(doc: Document) -> list[Note]:
 
 def footnote_numbers(doc: Document) -> dict[str, int]:
     return {n.id: i for i, n in enumerate(footnote_order(doc), start=1)}
+
+
+def first_anchors(doc: Document, numbered: set[str]) -> dict[str, str]:
+    """note id -> id of the first rendered segment that carries it: where the note's one
+    linked reference goes (a note cited twice still has one back-link target)."""
+    first: dict[str, str] = {}
+    for seg in doc.text_segments():
+        for nid in seg.note_ids:
+            if nid in numbered:
+                first.setdefault(nid, seg.id)
+    return first
 
 
 def speaker_label(doc: Document, speaker: str | None, lang: str,

@@ -39,7 +39,6 @@ import zipfile
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import datetime, timezone
 from pathlib import Path
 
 import docx
@@ -53,17 +52,23 @@ from docx.oxml.parser import OxmlElement
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from typing import TYPE_CHECKING
+
 from lxml import etree
 
 from ..model import Document, Note, Paragraph, Section, Segment
 from ..readers.docx_parallel import SOURCE_PREFIX, TARGET_PREFIX, bookmark_name
 from ..textio import atomic_write_bytes
-from .common import footnote_numbers, footnote_order, source_text, speaker_label, target_text
+from .common import (build_date, first_anchors, footnote_numbers, footnote_order, source_text,
+                     speaker_label, target_text)
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
 
+if TYPE_CHECKING:
+    from ..run import Options
+    from ..stages.review import Review
+
 LATIN_FONT = "Times New Roman"
-FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)  # core properties: same input, same bytes
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _SETUP_STYLES = ("Normal", "Title", "Heading 1", "Heading 2")
 _HEADING_FILL = "EDEDED"
@@ -234,7 +239,26 @@ def _core_properties(document: DocxDocument, title: str) -> None:
     props.last_modified_by = "bitext"
     props.comments = ""
     props.revision = 1
-    props.created = props.modified = FIXED_DATE.replace(tzinfo=None)
+    props.created = props.modified = build_date().replace(tzinfo=None)
+
+
+_APP_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" \
+xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">\
+<Application>bitext {version}</Application><DocSecurity>0</DocSecurity>\
+<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>\
+<HyperlinksChanged>false</HyperlinksChanged></Properties>"""
+
+
+def _app_properties(document: DocxDocument) -> None:
+    """docProps/app.xml names bitext as the application. python-docx's template claims
+    "Microsoft Macintosh Word" 14.0 with a page and word count of its empty page; counts that
+    are not computed are left out rather than stated wrong."""
+    from .. import __version__
+
+    for part in document.part.package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = _APP_XML.format(version=__version__).encode()
 
 
 def _stable_zip(data: bytes) -> bytes:
@@ -274,12 +298,13 @@ class _Builder:
         self.body_element = self.docx.element.body
         self.bookmarks = _Bookmarks()
         self.numbers = footnote_numbers(doc)
-        self.first_anchor = _first_anchors(doc, set(self.numbers))
+        self.first_anchor = first_anchors(doc, set(self.numbers))
         self.referenced: set[str] = set()
         self.footnotes: FootnotesPart | None = footnotes_part(self.docx) if doc.notes else None
         _setup_styles(self.docx, self.cjk, size_pt)
         _font_table_entry(self.docx, self.cjk)
         _drop_thumbnail(self.docx)
+        self.bullets = _bullet_numbering(self.docx)
 
     # -- text of a segment
 
@@ -312,15 +337,14 @@ class _Builder:
                 self.referenced.add(nid)
 
     def paragraph(self, p: etree._Element, para: Paragraph, lang: str) -> None:
-        """Speaker label at a turn's start, bullet for list items, then the segments."""
+        """Speaker label at a turn's start, then the segments (list items are bulleted by
+        Word's numbering, see `_list_format`)."""
         zh = lang == "zh"
         cjk = self.cjk if zh else None
         label = (speaker_label(self.doc, para.speaker, lang, self.script)
                  if para.turn_start else None)
         if label:
             p.append(_run(f"{label}：" if zh else f"{label}: ", bold=True, cjk=cjk))
-        if para.kind == "list_item":
-            p.append(_run("• ", cjk=cjk))
         for i, seg in enumerate(para.segments):
             if i and not zh:
                 p.append(_run(" "))
@@ -412,19 +436,10 @@ class _Builder:
         self.unanchored_notes()
         self.notes()
         _core_properties(self.docx, target_text(self.doc.title) if self.doc.title else "")
+        _app_properties(self.docx)
         buffer = io.BytesIO()
         self.docx.save(buffer)
         atomic_write_bytes(Path(path), _stable_zip(buffer.getvalue()))
-
-
-def _first_anchors(doc: Document, numbered: set[str]) -> dict[str, str]:
-    """note id -> id of the first rendered segment that carries it (where the mark goes)."""
-    first: dict[str, str] = {}
-    for seg in doc.text_segments():
-        for nid in seg.note_ids:
-            if nid in numbered:
-                first.setdefault(nid, seg.id)
-    return first
 
 
 # ---------------------------------------------------------------------------- the editions
@@ -483,7 +498,7 @@ def write_parallel_docx(doc: Document, path: Path, *, source_script: str = "simp
             tbl.append(tr)
             for tc, lang in zip(tr.tc_lst, ("zh", "en")):
                 p = tc.p_lst[0]
-                _list_indent(DocxParagraph(p, None), para.kind)
+                _list_format(p, para.kind, b.bullets)
                 b.paragraph(p, para, lang)
     b.save(path)
 
@@ -499,7 +514,7 @@ def write_english_docx(doc: Document, path: Path) -> None:
             b.heading(b.add_paragraph(style="Heading 1")._p, section, ("en",))
         for para in section.paragraphs:
             paragraph = b.add_paragraph()
-            _list_indent(paragraph, para.kind)
+            _list_format(paragraph._p, para.kind, b.bullets)
             b.paragraph(paragraph._p, para, "en")
     b.save(path)
 
@@ -511,12 +526,41 @@ def _cell_paragraph(cell: _Cell, kind: str = "body") -> etree._Element:
     paragraph.paragraph_format.space_after = Pt(2)
     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     paragraph.paragraph_format.line_spacing = Pt(_LINE_PT)
-    _list_indent(paragraph, kind)
     return paragraph._p
 
 
-def _list_indent(paragraph: DocxParagraph, kind: str) -> None:
-    """Hanging indent so a list item's bullet stands out from its wrapped lines."""
-    if kind == "list_item":
-        paragraph.paragraph_format.left_indent = Pt(12)
-        paragraph.paragraph_format.first_line_indent = Pt(-8)
+def _list_format(p: etree._Element, kind: str, num_id: int) -> None:
+    """A list item is a real Word list paragraph: the List Bullet style (which readers, ours
+    included, recognise as a list) and the bullet numbering, so Word, LibreOffice and pandoc
+    show a bullet that is not part of the text."""
+    if kind != "list_item":
+        return
+    ppr = p.get_or_add_pPr()
+    ppr.style = "ListBullet"
+    numpr = ppr.get_or_add_numPr()
+    numpr.get_or_add_ilvl().val = 0
+    numpr.get_or_add_numId().val = num_id
+
+
+def _bullet_numbering(document: DocxDocument) -> int:
+    """The numId of the List Bullet style's list, its level 0 set to a "•" in the Latin font:
+    the template's Symbol-font bullet (U+F0B7) shows as a box where Symbol is missing."""
+    style = document.styles["List Bullet"].element
+    num_id = style.pPr.numPr.numId.val
+    numbering = document.part.numbering_part.element
+    abstract_id = numbering.num_having_numId(num_id).abstractNumId.val
+    lvl = numbering.xpath(f"w:abstractNum[@w:abstractNumId='{abstract_id}']/w:lvl[@w:ilvl='0']")[0]
+    lvl.find(qn("w:numFmt")).set(qn("w:val"), "bullet")
+    lvl.find(qn("w:lvlText")).set(qn("w:val"), "•")
+    fonts = lvl.find(qn("w:rPr")).find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), LATIN_FONT)
+    return num_id
+
+
+def write_parallel(doc: Document, path: Path, review: Review, options: Options) -> None:
+    write_parallel_docx(doc, path, source_script=options.source_script or doc.script)
+
+
+def write_english(doc: Document, path: Path, review: Review, options: Options) -> None:
+    write_english_docx(doc, path)

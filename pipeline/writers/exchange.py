@@ -1,35 +1,84 @@
 """CAT-tool exchange formats: TMX 1.4 and XLIFF 1.2 (written; read in `pipeline.memory`)."""
 from __future__ import annotations
 
+import re
+from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from .. import __version__
 from ..model import Document
+from ..textio import atomic_write_bytes
 from ..tm import SOURCE_LANG, TARGET_LANG, tmx_bytes
+from .common import build_date
+
+if TYPE_CHECKING:
+    from ..run import Options
+    from ..stages.review import Review
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+DEFAULT_TARGET_LANG = "en-US"
 _STATE = {"tm": "translated", "mt": "needs-review-translation"}
 
 
-def document_tmx(doc: Document) -> bytes:
-    """Every translated segment as a TU; the segment id is the tuid so imports match by id."""
-    return tmx_bytes([(s.id, s.source, s.target, s.origin) for s in doc.segments()
-                      if s.target and s.origin in ("tm", "mt")])
+class XliffTargets(str, Enum):
+    """What the XLIFF's `<target>` holds.
+
+    DRAFT: the TM/MT translation, marked for review (what `bitext import` reads back, and what
+    memoQ and Trados show as an editable draft). NONE: no targets, so a CAT tool translates from
+    the Chinese; OmegaT's built-in XLIFF filter would otherwise take an existing target as the
+    text to translate. The TMX beside it carries the same translations as matches.
+    """
+
+    DRAFT = "draft"
+    NONE = "none"
 
 
-def document_xliff(doc: Document) -> bytes:
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def language_tag(value: str) -> str:
+    """A BCP 47-shaped tag (`en`, `en-US`, `en-GB`): CAT tools reject anything else."""
+    if not _LANGUAGE_TAG.fullmatch(value):
+        raise ValueError(f"{value!r} is not a language tag such as en-US or en-GB")
+    return value
+
+
+def tmx_date() -> str:
+    """TMX's `YYYYMMDDThhmmssZ` form of the build date."""
+    return build_date().strftime("%Y%m%dT%H%M%SZ")
+
+
+def document_tmx(doc: Document, target_lang: str = TARGET_LANG) -> bytes:
+    """Every translated segment as a TU; the segment id is the tuid so imports match by id, and
+    the origin (tm/mt) is a prop, not a note a translator would read."""
+    segs = [s for s in doc.segments() if s.target and s.origin in ("tm", "mt")]
+    return tmx_bytes([(s.id, s.source, s.target, "") for s in segs], target_lang=target_lang,
+                     date=tmx_date(), origins=[s.origin for s in segs])
+
+
+def document_xliff(doc: Document, *, targets: XliffTargets = XliffTargets.DRAFT,
+                   target_lang: str = DEFAULT_TARGET_LANG) -> bytes:
+    """XLIFF 1.2, one trans-unit per segment with the segment id; whitespace is preserved so a
+    tool never folds the spaces inside a sentence."""
     root = etree.Element(f"{{{XLIFF_NS}}}xliff", nsmap={None: XLIFF_NS}, version="1.2")
     file_el = etree.SubElement(root, f"{{{XLIFF_NS}}}file", original=Path(doc.path).name,
                                datatype="plaintext", **{"source-language": SOURCE_LANG,
-                                                        "target-language": TARGET_LANG})
+                                                        "target-language": target_lang})
+    header = etree.SubElement(file_el, f"{{{XLIFF_NS}}}header")
+    etree.SubElement(header, f"{{{XLIFF_NS}}}tool", {"tool-id": "bitext", "tool-name": "bitext",
+                                                     "tool-version": __version__})
     body = etree.SubElement(file_el, f"{{{XLIFF_NS}}}body")
     for seg in doc.segments():
         unit = etree.SubElement(body, f"{{{XLIFF_NS}}}trans-unit", id=seg.id)
-        if seg.origin == "tm":
-            unit.set("approved", "yes")
+        unit.set(XML_SPACE, "preserve")
         etree.SubElement(unit, f"{{{XLIFF_NS}}}source").text = seg.source
-        if seg.target is not None:
+        if seg.target is not None and targets is XliffTargets.DRAFT:
+            if seg.origin == "tm":
+                unit.set("approved", "yes")
             target = etree.SubElement(unit, f"{{{XLIFF_NS}}}target", state=_STATE.get(
                 seg.origin, "needs-translation"))
             target.text = seg.target
@@ -38,3 +87,12 @@ def document_xliff(doc: Document) -> bytes:
             note.set("from", "bitext")
             note.text = "; ".join(seg.flags)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_tmx(doc: Document, path: Path, review: Review, options: Options) -> None:
+    atomic_write_bytes(path, document_tmx(doc, options.target_lang))
+
+
+def write_xliff(doc: Document, path: Path, review: Review, options: Options) -> None:
+    atomic_write_bytes(path, document_xliff(doc, targets=options.xliff_targets,
+                                            target_lang=options.target_lang))

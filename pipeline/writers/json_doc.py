@@ -6,9 +6,15 @@ it back, so the two directions live together.
 from __future__ import annotations
 
 import json
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..model import Document, Dropped, Note, Paragraph, Section, Segment, TermHit
+from ..textio import atomic_write_text
+
+if TYPE_CHECKING:
+    from ..run import Options
+    from ..stages.review import Review
 
 SCHEMA_VERSION = 1
 
@@ -100,3 +106,7 @@ def document_from_dict(data: dict[str, Any]) -> Document:
                               kind=n.get("kind", "editor")))
     doc.dropped = [Dropped(d["kind"], d["text"], d.get("line", 0)) for d in data.get("dropped", [])]
     return doc
+
+
+def write(doc: Document, path: Path, review: Review, options: Options) -> None:
+    atomic_write_text(path, document_to_json(doc))

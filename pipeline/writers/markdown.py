@@ -6,9 +6,16 @@ row cannot hold a multi-paragraph turn, and pipes and footnotes in cells are fra
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model import Document, Paragraph, Segment
+from ..textio import atomic_write_text
 from .common import footnote_numbers, footnote_order, source_text, speaker_label, target_text
+
+if TYPE_CHECKING:
+    from ..run import Options
+    from ..stages.review import Review
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -18,8 +25,19 @@ def escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def _refs(seg: Segment, numbers: dict[str, int]) -> str:
     return "".join(f"[^{numbers[n]}]" for n in seg.note_ids if n in numbers)
+
+
+def _marks(seg: Segment, numbers: dict[str, int]) -> str:
+    """The Chinese column's note numbers as plain superscript digits: a second `[^n]` reference
+    would make pandoc print every note twice (GFM and markdown-it merge them instead), so only
+    the English side links to the note."""
+    return "⁽" + ",".join(str(numbers[n]) for n in seg.note_ids if n in numbers).translate(
+        _SUPERSCRIPT) + "⁾" if any(n in numbers for n in seg.note_ids) else ""
 
 
 def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int],
@@ -28,8 +46,8 @@ def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int
     joiner = " " if lang == "en" else ""
     groups: list[tuple[bool, list[str]]] = []
     for seg in para.segments:
-        text = escape(target_text(seg) if lang == "en" else source_text(seg, script, doc.script)) \
-            + _refs(seg, numbers)
+        text = (escape(target_text(seg)) + _refs(seg, numbers) if lang == "en"
+                else escape(source_text(seg, script, doc.script)) + _marks(seg, numbers))
         if groups and groups[-1][0] == seg.emphasis:
             groups[-1][1].append(text)
         else:
@@ -99,8 +117,10 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
     numbers = footnote_numbers(doc)
     out: list[str] = []
     if doc.title:
-        out += [f"# {escape(source_text(doc.title, script, doc.script))}", "",
-                f"# {escape(target_text(doc.title))}", ""]
+        # one H1 holding both titles: two would give the page two titles in every renderer
+        out += [f"# {escape(source_text(doc.title, script, doc.script))}"
+                f"{_marks(doc.title, numbers)} / {escape(target_text(doc.title))}"
+                f"{_refs(doc.title, numbers)}", ""]
     if doc.source_url:
         out += [f"Source: <{doc.source_url}>", ""]
     for section in doc.sections:
@@ -114,3 +134,11 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
                     f"> {_paragraph(doc, para, 'en', numbers)}", ""]
     out += _footnotes(doc, numbers, ("en", "zh"), script)
     return "\n".join(out).rstrip() + "\n"
+
+
+def write_english(doc: Document, path: Path, review: Review, options: Options) -> None:
+    atomic_write_text(path, english_markdown(doc))
+
+
+def write_parallel(doc: Document, path: Path, review: Review, options: Options) -> None:
+    atomic_write_text(path, parallel_markdown(doc, options.source_script or doc.script))

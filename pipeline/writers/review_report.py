@@ -3,8 +3,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..stages.review import Review
+from ..textio import atomic_write_text
+
+if TYPE_CHECKING:
+    from ..model import Document
+    from ..run import Options
 
 
 def review_markdown(review: Review, title: str = "Term-consistency review") -> str:
@@ -46,3 +53,8 @@ def review_dict(review: Review) -> dict:
 
 def review_json(review: Review) -> str:
     return json.dumps(review_dict(review), ensure_ascii=False, indent=1) + "\n"
+
+
+def write(doc: Document, path: Path, review: Review, options: Options) -> None:
+    """The run's review as Markdown (registry entry `review.md`)."""
+    atomic_write_text(path, review_markdown(review, f"Term-consistency review: {Path(doc.path).name}"))
