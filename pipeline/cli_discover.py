@@ -38,7 +38,7 @@ def cmd_terms(args: argparse.Namespace) -> int:
         writer.writerows(worksheet_rows(candidates))
         atomic_write_text(args.output, buf.getvalue())
         out.write(f"worksheet: {args.output} — fill in or check `target`, delete rows you don't "
-                  f"want, then `bitext glossary import {args.output} --into YOUR.tsv`\n")
+                  f"want, then `bitext glossary import {args.output} --skip-untranslated --into YOUR.tsv`\n")
     return 0
 
 

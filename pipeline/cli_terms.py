@@ -76,7 +76,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .glossary.termbase import conflicts, load_file, write_tsv
     from .textio import atomic_write_text
 
-    incoming, problems = load_file(args.file)
+    # a `bitext terms` worksheet: rows still without a target are the translator's to decide
+    incoming, problems = load_file(args.file, skip_untranslated=args.skip_untranslated)
     if problems:
         for problem in problems:
             sys.stdout.write(f"{problem}\n")
@@ -157,6 +158,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = gsub.add_parser("import", help="merge a CSV/TSV/TBX term list into a glossary file")
     p.add_argument("file", type=Path)
     p.add_argument("--into", type=Path, default=Path("glossary/ai-terms.tsv"))
+    p.add_argument("--skip-untranslated", action="store_true",
+                   help="pass over rows with an empty target (a `bitext terms` worksheet)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("check", help="term-consistency review of a TMX or translated JSON")

@@ -23,14 +23,15 @@ from typing import Iterable
 from ..script import is_han
 from .matcher import TermMatcher
 
-MAX_NGRAM = 6
+MAX_NGRAM = 10
 MIN_COUNT = 2
+MIN_COHESION = 10.0  # the parts occur together at least ten times more often than chance
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 # a Latin name: a word with letters, optionally followed by capitalised words / version tokens
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-+@/][A-Za-z0-9]+)*"
                     r"(?:\s(?:[A-Z0-9][A-Za-z0-9]*(?:[.\-+][A-Za-z0-9]+)*))*")
 # 中文（English） or English（中文）: an author's own gloss
-_GLOSS_AFTER = re.compile(r"([\u3400-\u9fff]{2,12})\s*[（(]\s*([A-Za-z][A-Za-z0-9 .,'&\-]{1,60})\s*[）)]")
+_GLOSS_AFTER = re.compile(r"([\u3400-\u9fff]{2,20})\s*[（(]\s*([A-Za-z][A-Za-z0-9 .,'&\-]{1,60})\s*[）)]")
 _GLOSS_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9 .'&\-]{1,60}?)\s*[（(]\s*([\u3400-\u9fff]{2,12})\s*[）)]")
 # characters that glue sentences together rather than name things: a candidate that starts or
 # ends with one is a fragment of a phrase, not a term
@@ -79,23 +80,29 @@ def _idf() -> tuple[dict[str, float], float]:
 
 
 def _ngram_stats(texts: Iterable[str]) -> tuple[Counter, dict[str, set], dict[str, set], int]:
-    counts: Counter = Counter()
+    """Counts and neighbour sets of recurring Han n-grams, grown length by length: an n-gram is
+    only counted when both its (n-1)-grams recur, so memory follows the repeated material, not
+    the text length times MAX_NGRAM."""
+    runs = [(m.group(), m.start(), m.end()) for text in texts for m in _HAN_RUN.finditer(text)]
+    counts: Counter = Counter(ch for run, _, _ in runs for ch in run)
     left: dict[str, set] = defaultdict(set)
     right: dict[str, set] = defaultdict(set)
-    total = 0
-    for text in texts:
-        for run in _HAN_RUN.finditer(text):
-            s, a, b = run.group(), run.start(), run.end()
-            total += len(s)
-            for i in range(len(s)):
-                counts[s[i]] += 1
-                for n in range(2, min(MAX_NGRAM, len(s) - i) + 1):
-                    gram = s[i:i + n]
-                    counts[gram] += 1
-                    # neighbours outside the Han run (punctuation, Latin, edges) count as varied
-                    left[gram].add(s[i - 1] if i > 0 else f"<{a}>")
-                    right[gram].add(s[i + n] if i + n < len(s) else f"<{b}>")
-    return counts, left, right, max(total, 1)
+    total = max(sum(len(run) for run, _, _ in runs), 1)
+    for n in range(2, MAX_NGRAM + 1):
+        grown = 0
+        for s, a, b in runs:
+            for i in range(len(s) - n + 1):
+                gram = s[i:i + n]
+                if n > 2 and (counts[gram[:-1]] < MIN_COUNT or counts[gram[1:]] < MIN_COUNT):
+                    continue
+                counts[gram] += 1
+                grown += 1
+                # neighbours outside the Han run (punctuation, Latin, edges) count as varied
+                left[gram].add(s[i - 1] if i > 0 else f"<{a}>")
+                right[gram].add(s[i + n] if i + n < len(s) else f"<{b}>")
+        if not grown:
+            break
+    return counts, left, right, total
 
 
 def _cohesion(gram: str, counts: Counter, total: int) -> float:
@@ -180,7 +187,7 @@ def _han_candidates(texts: list[str]) -> dict[str, int]:
             continue
         if min(len(left[gram]), len(right[gram])) < 2:
             continue  # always in the same company: part of a longer unit
-        if _cohesion(gram, counts, total) < 8 * len(gram):
+        if _cohesion(gram, counts, total) < MIN_COHESION:
             continue
         found[gram] = count
     found = {g: c for g, c in found.items()
@@ -288,12 +295,13 @@ def discover(texts: list[str], matcher: TermMatcher, *, speakers: Iterable[str] 
              limit: int | None = None) -> list[Candidate]:
     """Candidates the glossary lacks, most important first."""
     speakers = {s for s in speakers if s}
-    glosses: dict[str, str] = {}
-    for text in texts:
-        for m in _GLOSS_AFTER.finditer(text):
-            glosses.setdefault(m.group(1), m.group(2).strip())
-        for m in _GLOSS_BEFORE.finditer(text):
-            glosses.setdefault(m.group(2), m.group(1).strip())
+    # (Chinese before the parenthesis, English inside): a candidate ending the Chinese run is
+    # the word the author glossed
+    after = [(m.group(1), m.group(2).strip()) for t in texts for m in _GLOSS_AFTER.finditer(t)]
+    before = {m.group(2): m.group(1).strip() for t in texts for m in _GLOSS_BEFORE.finditer(t)}
+
+    def gloss(term: str) -> str:
+        return before.get(term) or next((en for zh, en in after if zh.endswith(term)), "")
 
     def known(term: str) -> bool:
         hits = matcher.find(term)
@@ -322,8 +330,8 @@ def discover(texts: list[str], matcher: TermMatcher, *, speakers: Iterable[str] 
                          _context_line(texts, source), reasons=reasons)
         if kind is Kind.PRODUCT:
             cand.suggestion, cand.suggested_from = source, "as written"
-        elif source in glosses:
-            cand.suggestion, cand.suggested_from = glosses[source], "the text's own gloss"
+        elif (glossed := gloss(source)):
+            cand.suggestion, cand.suggested_from = glossed, "the text's own gloss"
         elif (composed := _composed(source, matcher)):
             cand.suggestion, cand.suggested_from = composed, "glossary parts"
         elif kind is Kind.PERSON:

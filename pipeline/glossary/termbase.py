@@ -107,7 +107,10 @@ def _split(value: str) -> list[str]:
     return [v for v in LIST_SEP.split(value.strip()) if v] if value.strip() else []
 
 
-def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str) -> tuple[list[Entry], list[Problem]]:
+def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str, *,
+               skip_untranslated: bool = False) -> tuple[list[Entry], list[Problem]]:
+    """Entries and problems; `skip_untranslated` passes over rows with no target (a `bitext
+    terms` worksheet's rows the translator left open) instead of reporting them."""
     entries: list[Entry] = []
     problems: list[Problem] = []
     for line, row in rows:
@@ -115,6 +118,8 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str) -> tuple[list[
         target = (row.get("target") or "").strip()
         if not sources:
             problems.append(Problem(file, line, "empty source: give the Chinese term"))
+            continue
+        if not target and skip_untranslated:
             continue
         if not target:
             problems.append(Problem(file, line, f"empty target for '{sources[0]}'"))
@@ -182,7 +187,7 @@ def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def load_file(path: Path) -> tuple[list[Entry], list[Problem]]:
+def load_file(path: Path, *, skip_untranslated: bool = False) -> tuple[list[Entry], list[Problem]]:
     if path.suffix.lower() == ".tbx":
         from .tbx import read_tbx
 
@@ -190,7 +195,8 @@ def load_file(path: Path) -> tuple[list[Entry], list[Problem]]:
     rows = read_table(path)
     bad = [Problem(str(path), line, f"malformed row: {row['_bad']}")
            for line, row in rows if "_bad" in row]
-    entries, problems = parse_rows([(l, r) for l, r in rows if "_bad" not in r], str(path))
+    entries, problems = parse_rows([(l, r) for l, r in rows if "_bad" not in r], str(path),
+                                   skip_untranslated=skip_untranslated)
     return entries, bad + problems
 
 
