@@ -54,12 +54,12 @@ def test_wheel_carries_the_glossary_and_a_plain_install_loads_it(wheel: Path, tm
 
 def test_user_glossary_overrides_entry_by_entry_and_adds(tmp_path: Path) -> None:
     user = _write(tmp_path / "mine.tsv", ["大模型\tLLM\t\tconcept\t\t\t",
-                                         "张小珺\tZhang Xiaojun\t\tperson\t\t\t"])
+                                         "刘煜宏\tLiu Yuhong\t\tperson\t\t\t"])
     shipped = load_glossary()
     merged = load_glossary([user], with_shipped=True)
     targets = {s: e.target for e in merged.entries for s in e.sources if not e.context}
     assert targets["大模型"] == "LLM"
-    assert targets["张小珺"] == "Zhang Xiaojun"
+    assert targets["刘煜宏"] == "Liu Yuhong"
     assert len(merged.entries) == len(shipped.entries) + 1  # one replaced, one added
     assert [p for p, _ in merged.files][-1] == str(user)
     assert [p for p, _ in merged.files][:-1] == [str(p) for p in shipped_glossary_files()]

@@ -16,8 +16,8 @@ from ..errors import BitextError
 from ..script import taiwan_phrasing, to_simplified, to_traditional
 from ..textio import decode, read_bytes
 
-COLUMNS = ["source", "target", "forbidden", "category", "note", "keep", "context"]
-CATEGORIES = {"concept", "person", "org", "product", "work", "event", "place", "title"}
+COLUMNS = ["source", "target", "forbidden", "category", "note", "keep", "context", "provenance"]
+CATEGORIES = {"concept", "person", "org", "product", "benchmark", "work", "event", "place", "title"}
 LIST_SEP = re.compile(r"\s*\|\s*")
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
 _GAP = re.compile(rf"(?<=[{_HAN}])\s+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\s+(?=[{_HAN}])")
@@ -33,6 +33,9 @@ class Entry:
     note: str | None = None
     keep: bool = False
     context: list[str] = field(default_factory=list)  # patterns with ~ for the term
+    # where the English comes from (the owner's own English page, a paper title, a publication):
+    # what an editor checks before changing an entry
+    provenance: str = ""
     file: str = ""
     line: int = 0
 
@@ -64,7 +67,8 @@ class Entry:
 
     def to_row(self) -> list[str]:
         return [" | ".join(self.sources), self.target, " | ".join(self.forbidden), self.category,
-                self.note or "", "yes" if self.keep else "", " | ".join(self.context)]
+                self.note or "", "yes" if self.keep else "", " | ".join(self.context),
+                self.provenance]
 
 
 @dataclass
@@ -140,7 +144,8 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str, *,
                                                     f"exactly one ~ standing for the term"))
         keep = (row.get("keep") or "").strip().lower() in ("yes", "y", "true", "1")
         entries.append(Entry(sources, target, forbidden, category,
-                             (row.get("note") or "").strip() or None, keep, context, file, line))
+                             (row.get("note") or "").strip() or None, keep, context,
+                             (row.get("provenance") or "").strip(), file, line))
     problems.extend(conflicts(entries))
     return entries, problems
 
