@@ -79,10 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the segment JSON")
     p.set_defaults(func=cmd_segment)
 
-    from . import cli_translate, cli_terms
+    from . import cli_discover, cli_terms, cli_translate
 
     cli_translate.register(sub)
     cli_terms.register(sub)
+    cli_discover.register(sub)
     return parser
 
 

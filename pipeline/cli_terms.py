@@ -10,15 +10,26 @@ from .errors import EXIT_ERROR, EXIT_REVIEW, BitextError
 from .model import Segment
 
 
-def _glossary_arg(p: argparse.ArgumentParser) -> None:
+def glossary_args(p: argparse.ArgumentParser) -> None:
+    """The same glossary options on every command that uses the term base."""
     p.add_argument("--glossary", "-g", type=Path, action="append", default=[],
-                   help="term base file (TSV/CSV/TBX); repeatable; default: glossary/*.tsv")
+                   help="your own term base (TSV/CSV/TBX), laid over the shipped one entry by "
+                        "entry (same Chinese and context: yours wins); repeatable")
+    p.add_argument("--no-shipped-glossary", action="store_true",
+                   help="use only the -g files, not the term base that ships with bitext")
+
+
+def glossary_from_args(args: argparse.Namespace):  # noqa: ANN201 - Glossary; import-light
+    from .glossary.termbase import load_glossary
+
+    return load_glossary(args.glossary, with_shipped=not args.no_shipped_glossary)
+
+
+_glossary_arg = glossary_args
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .glossary.termbase import load_glossary
-
-    glossary = load_glossary(args.glossary)
+    glossary = glossary_from_args(args)
     if args.json:
         data = [{"id": e.id, "source": e.forms(), "target": e.target, "forbidden": e.forbidden,
                  "category": e.category, "note": e.note, "keep": e.keep, "context": e.context}
@@ -29,6 +40,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             ctx = f"  [{' | '.join(e.context)}]" if e.context else ""
             sys.stdout.write(f"{' | '.join(e.sources)}\t→ {e.target}{ctx}\n")
         sys.stdout.write(f"{len(glossary.entries)} entries, version {glossary.version}\n")
+    for path, count in glossary.files:
+        sys.stderr.write(f"loaded {count} entries from {path}\n")
     return 0
 
 
@@ -52,9 +65,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .glossary.tbx import write_tbx
-    from .glossary.termbase import load_glossary
 
-    glossary = load_glossary(args.glossary)
+    glossary = glossary_from_args(args)
     write_tbx(args.tbx, glossary.entries)
     sys.stdout.write(f"wrote {len(glossary.entries)} entries to {args.tbx}\n")
     return 0
@@ -64,7 +76,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .glossary.termbase import conflicts, load_file, write_tsv
     from .textio import atomic_write_text
 
-    incoming, problems = load_file(args.file)
+    # a `bitext terms` worksheet: rows still without a target are the translator's to decide
+    incoming, problems = load_file(args.file, skip_untranslated=args.skip_untranslated)
     if problems:
         for problem in problems:
             sys.stdout.write(f"{problem}\n")
@@ -93,7 +106,6 @@ def load_bilingual(path: Path) -> list[Segment]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .glossary.matcher import TermMatcher
-    from .glossary.termbase import load_glossary
     from .stages.review import review_segments
     from .textio import atomic_write_text
     from .writers.review_report import review_json, review_markdown
@@ -105,7 +117,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.quiet:
         for line in bilingual.lines():
             sys.stdout.write(f"input: {line}\n")
-    review = review_segments(segments, TermMatcher(load_glossary(args.glossary)))
+    review = review_segments(segments, TermMatcher(glossary_from_args(args)))
     out_dir = args.output or args.bilingual.parent
     stem = args.bilingual.name.rsplit(".", 1)[0]
     md_path, json_path = out_dir / f"{stem}.review.md", out_dir / f"{stem}.review.json"
@@ -139,6 +151,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = gsub.add_parser("import", help="merge a CSV/TSV/TBX term list into a glossary file")
     p.add_argument("file", type=Path)
     p.add_argument("--into", type=Path, default=Path("glossary/ai-terms.tsv"))
+    p.add_argument("--skip-untranslated", action="store_true",
+                   help="pass over rows with an empty target (a `bitext terms` worksheet)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("check", help="term-consistency review of a TMX, XLIFF, TSV or "

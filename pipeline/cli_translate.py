@@ -74,14 +74,14 @@ def _inputs(path: Path) -> list[Path]:
 def cmd_translate(args: argparse.Namespace) -> int:
     from .cache import MTCache, default_cache_path
     from .glossary.matcher import TermMatcher
-    from .glossary.termbase import load_glossary
+    from .cli_terms import glossary_from_args
     from .run import Options, auto_tm_path, load_tm, translate_file
     from .writers import default_formats
     from .writers.exchange import XliffTargets
 
     if not args.input.exists():
         raise BitextError("no such file or folder", path=str(args.input), hint="check the path")
-    glossary = load_glossary(args.glossary)
+    glossary = glossary_from_args(args)
     matcher = TermMatcher(glossary)
     files = _inputs(args.input)
     engine = _engine(args)
@@ -190,7 +190,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", type=Path, help="output folder (default output/<stem>/)")
     p.add_argument("--model", help="PATH to an .argosmodel or package folder, 'auto' (may "
                                    "download), or 'none'; default: the installed zh→en package")
-    p.add_argument("--glossary", "-g", type=Path, action="append", default=[])
+    from .cli_terms import glossary_args
+
+    glossary_args(p)
     p.add_argument("--tm", action="append", default=[],
                    help="translation memory .tmx or .xlf (repeatable), or 'none'; <input>.tmx is "
                         "used automatically; each memory's contribution is reported")

@@ -19,6 +19,12 @@ def to_traditional(text: str) -> str:
     return converter("s2t").convert(text)
 
 
+def taiwan_phrasing(text: str) -> str:
+    """Taiwan wording of a Simplified phrase (芯片 → 晶片, 软件 → 軟體): OpenCC's phrase-level
+    s2twp, so the term base also finds the words a Taiwan author actually uses."""
+    return converter("s2twp").convert(text)
+
+
 def is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 

@@ -14,11 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import BitextError
-from ..script import simplify_aligned, to_simplified, to_traditional
+from ..script import simplify_aligned, taiwan_phrasing, to_simplified, to_traditional
 from ..textio import decode, read_bytes
 
-COLUMNS = ["source", "target", "forbidden", "category", "note", "keep", "context"]
-CATEGORIES = {"concept", "person", "org", "product", "work", "event", "place", "title"}
+COLUMNS = ["source", "target", "forbidden", "category", "note", "keep", "context", "provenance"]
+CATEGORIES = {"concept", "person", "org", "product", "benchmark", "work", "event", "place", "title"}
 LIST_SEP = re.compile(r"\s*\|\s*")
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
 _GAP = re.compile(rf"(?<=[{_HAN}])\s+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\s+(?=[{_HAN}])")
@@ -41,6 +41,9 @@ class Entry:
     note: str | None = None
     keep: bool = False
     context: list[str] = field(default_factory=list)  # patterns with ~ for the term
+    # where the English comes from (the owner's own English page, a paper title, a publication):
+    # what an editor checks before changing an entry
+    provenance: str = ""
     file: str = ""
     line: int = 0
 
@@ -55,7 +58,10 @@ class Entry:
         out: list[str] = []
         for form in self.sources:
             for variant in (form, _GAP.sub("", form), _JOIN.sub(" ", form)):
-                for script in (variant, to_traditional(variant)):
+                taiwan = taiwan_phrasing(variant)
+                # Traditional text is matched after t2s, so the Taiwan wording is also needed
+                # in Simplified characters (晶片 for 芯片)
+                for script in (variant, to_traditional(variant), taiwan, to_simplified(taiwan)):
                     if script and script not in out:
                         out.append(script)
         return out
@@ -75,7 +81,8 @@ class Entry:
 
     def to_row(self) -> list[str]:
         return [" | ".join(self.sources), self.target, " | ".join(self.forbidden), self.category,
-                self.note or "", "yes" if self.keep else "", " | ".join(self.context)]
+                self.note or "", "yes" if self.keep else "", " | ".join(self.context),
+                self.provenance]
 
 
 @dataclass
@@ -91,6 +98,7 @@ class Problem:
 @dataclass
 class Glossary:
     entries: list[Entry] = field(default_factory=list)
+    files: list[tuple[str, int]] = field(default_factory=list)  # (path, entries read) in load order
 
     @property
     def version(self) -> str:
@@ -117,7 +125,10 @@ def _split(value: str) -> list[str]:
     return [v for v in LIST_SEP.split(value.strip()) if v] if value.strip() else []
 
 
-def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str) -> tuple[list[Entry], list[Problem]]:
+def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str, *,
+               skip_untranslated: bool = False) -> tuple[list[Entry], list[Problem]]:
+    """Entries and problems; `skip_untranslated` passes over rows with no target (a `bitext
+    terms` worksheet's rows the translator left open) instead of reporting them."""
     entries: list[Entry] = []
     problems: list[Problem] = []
     for line, row in rows:
@@ -125,6 +136,8 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str) -> tuple[list[
         target = (row.get("target") or "").strip()
         if not sources:
             problems.append(Problem(file, line, "empty source: give the Chinese term"))
+            continue
+        if not target and skip_untranslated:
             continue
         if not target:
             problems.append(Problem(file, line, f"empty target for '{sources[0]}'"))
@@ -145,7 +158,8 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str) -> tuple[list[
                                                     f"exactly one ~ standing for the term"))
         keep = (row.get("keep") or "").strip().lower() in ("yes", "y", "true", "1")
         entries.append(Entry(sources, target, forbidden, category,
-                             (row.get("note") or "").strip() or None, keep, context, file, line))
+                             (row.get("note") or "").strip() or None, keep, context,
+                             (row.get("provenance") or "").strip(), file, line))
     problems.extend(conflicts(entries))
     return entries, problems
 
@@ -192,7 +206,7 @@ def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def load_file(path: Path) -> tuple[list[Entry], list[Problem]]:
+def load_file(path: Path, *, skip_untranslated: bool = False) -> tuple[list[Entry], list[Problem]]:
     if path.suffix.lower() == ".tbx":
         from .tbx import read_tbx
 
@@ -200,33 +214,73 @@ def load_file(path: Path) -> tuple[list[Entry], list[Problem]]:
     rows = read_table(path)
     bad = [Problem(str(path), line, f"malformed row: {row['_bad']}")
            for line, row in rows if "_bad" in row]
-    entries, problems = parse_rows([(l, r) for l, r in rows if "_bad" not in r], str(path))
+    entries, problems = parse_rows([(l, r) for l, r in rows if "_bad" not in r], str(path),
+                                   skip_untranslated=skip_untranslated)
     return entries, bad + problems
 
 
-def default_glossary_files() -> list[Path]:
-    """`./glossary/*.tsv`, else the glossary shipped beside the package in a checkout."""
-    for folder in (Path.cwd() / "glossary", Path(__file__).resolve().parents[2] / "glossary"):
+def shipped_glossary_files() -> list[Path]:
+    """The term base that ships with bitext.
+
+    In a wheel it is package data (`pipeline/shipped_glossary/`, mapped from the repository's
+    top-level `glossary/` by setup.py); in a checkout or editable install it is that folder
+    itself. Never the current directory: a stray `./glossary/` must not replace it silently.
+    """
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package / "shipped_glossary", package.parent / "glossary"):
         files = sorted(folder.glob("*.tsv"))
         if files:
             return files
     return []
 
 
-def load_glossary(paths: list[Path] | None = None, *, strict: bool = True) -> Glossary:
-    """Load and merge term bases; any problem is a user error unless `strict` is off."""
-    files = paths if paths else default_glossary_files()
+def default_glossary_files() -> list[Path]:
+    """Kept for callers of the old name: the shipped term base."""
+    return shipped_glossary_files()
+
+
+def _entry_keys(entry: Entry) -> set[tuple[str, tuple[str, ...]]]:
+    return {(form, tuple(entry.context)) for form in entry.sources}
+
+
+def overlay(base: list[Entry], user: list[Entry]) -> list[Entry]:
+    """User entries override base entries entry by entry (same Chinese form and context) and
+    add the rest: a project glossary only needs the rows it changes."""
+    replaced: set[tuple[str, tuple[str, ...]]] = set()
+    for entry in user:
+        replaced |= _entry_keys(entry)
+    return [e for e in base if not (_entry_keys(e) & replaced)] + user
+
+
+def load_glossary(paths: list[Path] | None = None, *, with_shipped: bool | None = None,
+                  strict: bool = True) -> Glossary:
+    """Load and merge term bases; any problem is a user error unless `strict` is off.
+
+    `with_shipped`: put the shipped term base underneath `paths` (the command line always does;
+    None keeps the library default: shipped only when no paths are given)."""
+    paths = [Path(p) for p in (paths or [])]
+    if with_shipped is None:
+        with_shipped = not paths
+    shipped = shipped_glossary_files() if with_shipped else []
+    if with_shipped and not shipped:
+        raise BitextError("the shipped glossary is missing from this installation",
+                          hint="reinstall bitext, or pass --no-shipped-glossary -g FILE")
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for path in files:
-        e, p = load_file(Path(path))
-        entries.extend(e)
-        problems.extend(p)
+    loaded: list[tuple[str, int]] = []
+    for group in (shipped, paths):
+        group_entries: list[Entry] = []
+        for path in group:
+            e, p = load_file(path)
+            group_entries.extend(e)
+            problems.extend(p)
+            loaded.append((str(path), len(e)))
+        entries = overlay(entries, group_entries) if group is paths else group_entries
     if problems and strict:
         first = problems[0]
         raise BitextError(f"{first.message} ({len(problems)} problem(s); run `bitext glossary "
                           f"validate {first.file}`)", path=first.file, line=first.line)
-    return Glossary(entries)
+    return Glossary(entries, files=loaded)
 
 
 def write_tsv(entries: list[Entry]) -> str:
