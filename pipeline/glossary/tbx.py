@@ -13,6 +13,7 @@ what bitext means (and the round trip TSV → TBX → TSV is lossless):
 | note | `note` on the concept |
 | context patterns (`前~后`) | `descrip type="context"` on the preferred Chinese term |
 | keep as written | `admin type="projectSubset"` `bitext-keep` on the concept |
+| provenance (where the English comes from) | `admin type="source"` on the concept |
 
 TBX-Basic has no "keep untranslated" category; a subset is how TBX marks a group of entries that
 a project treats alike.
@@ -77,6 +78,8 @@ def tbx_bytes(entries: list[Entry]) -> bytes:
         _el(concept, "descrip", entry.category, type="subjectField")
         if entry.keep:
             _el(concept, "admin", KEEP_SUBSET, type="projectSubset")
+        if entry.provenance:
+            _el(concept, "admin", entry.provenance, type="source")
         if entry.note:
             _el(concept, "note", entry.note)
         zh = _el(concept, "langSec", **{XML_LANG: SOURCE_LANG})
@@ -131,6 +134,7 @@ def _v3_rows(root: etree._Element) -> list[tuple[int, dict[str, str]]]:
         target = next((t for t in en if t[1] == Status.PREFERRED.value), en[0] if en else None)
         descrips = {d.get("type"): d.text or "" for d in _children(concept, "descrip")}
         subsets = [a.text for a in _children(concept, "admin") if a.get("type") == "projectSubset"]
+        sources = [a.text or "" for a in _children(concept, "admin") if a.get("type") == "source"]
         row = {
             "source": " | ".join(t[0] for t in zh),
             "target": target[0] if target else "",
@@ -139,6 +143,7 @@ def _v3_rows(root: etree._Element) -> list[tuple[int, dict[str, str]]]:
             "note": "\n".join(n.text or "" for n in _children(concept, "note")),
             "keep": "yes" if KEEP_SUBSET in subsets else "",
             "context": " | ".join(c for t in zh for c in t[2]),
+            "provenance": "; ".join(sources),
         }
         line = concept.sourceline or 0
         rows.append((line, {k: row[k] for k in COLUMNS}))
