@@ -261,7 +261,8 @@ def test_cli_exits_3_when_the_model_gives_nothing(tmp_path, monkeypatch, capsys)
 
 @pytest.mark.parametrize("option,value", [("--beam", "0"), ("--batch-size", "-1"),
                                           ("--max-length", "0"), ("--beam", "100000"),
-                                          ("--batch-size", "1e9"), ("--max-length", "99999")])
+                                          ("--batch-size", "1e9"), ("--max-length", "99999"),
+                                          ("--batch-size", "1024")])  # with beam 4: too much
 def test_bad_decoding_options_are_one_line_usage_errors(tmp_path, option, value):
     out = tmp_path / "out"
     result = subprocess.run([sys.executable, "-m", "pipeline", "translate", str(SAMPLE), "-o",
