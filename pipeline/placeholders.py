@@ -89,15 +89,23 @@ SCHEMES = (PUA, LATIN)
 def choose_scheme(check: TokenCheck | None) -> PlaceholderScheme | None:
     """The first scheme whose placeholders survive the model's tokenizer; None if none does.
 
-    Checked in a sentence, beside Chinese and numbers, as the model will see them.
-    Without a check (a test engine, an engine with another tokenizer) the first scheme is used.
+    Checked in a sentence, beside Chinese and numbers, as the model will see them. Without a
+    check (an engine whose tokenizer cannot be reached) the Latin scheme is used: any model
+    with a Latin vocabulary carries it, while a PUA character must be proven to survive.
     """
+    if check is None:
+        return LATIN
     for scheme in SCHEMES:
         sample = (f"第一{scheme.token(1)}和{scheme.token(2)}，还有 {scheme.token(12)} 与 "
                   f"2024 年的 {scheme.token(3)}。")
-        if check is None or check(sample):
+        if check(sample):
             return scheme
     return None
+
+
+def _words(text: str) -> list[str]:
+    """Text as SentencePiece normalises it (NFKC: ， → ,), spacing aside."""
+    return unicodedata.normalize("NFKC", text).split()
 
 
 def sentencepiece_check(model_file: Path) -> TokenCheck:
@@ -109,18 +117,21 @@ def sentencepiece_check(model_file: Path) -> TokenCheck:
 
     def keeps(text: str) -> bool:
         ids = sp.encode(text)
-        expected = unicodedata.normalize("NFKC", text).split()
-        return unk not in ids and sp.decode(ids).split() == expected
+        return unk not in ids and _words(sp.decode(ids)) == _words(text)
 
     return keeps
 
 
 def engine_check(engine: object) -> TokenCheck | None:
-    """The tokenizer check for an engine: its own `keeps_text`, else its package's SentencePiece
-    model, else None (nothing to check against)."""
+    """The tokenizer check for an engine, from what it offers: its own `keeps_text(text)`, a
+    `copied(text)` (the text after a source-encode/target-decode round trip), or its package's
+    SentencePiece model; else None (nothing to check against)."""
     own = getattr(engine, "keeps_text", None)
     if callable(own):
         return own
+    copied = getattr(engine, "copied", None)
+    if callable(copied):
+        return lambda text: _words(copied(text)) == _words(text)
     tokenizer = getattr(getattr(engine, "package", None), "tokenizer", None)
     if isinstance(tokenizer, Path) and tokenizer.name == "sentencepiece.model":
         return sentencepiece_check(tokenizer)

@@ -15,7 +15,7 @@ import pytest
 from pipeline.glossary.matcher import TermMatcher, find_english
 from pipeline.glossary.termbase import Entry, Glossary, load_glossary
 from pipeline.model import Document, Paragraph, Section, Segment
-from pipeline.placeholders import LATIN, PUA, choose_scheme, sentencepiece_check
+from pipeline.placeholders import LATIN, PUA, choose_scheme, engine_check, sentencepiece_check
 from pipeline.readers import read_document
 from pipeline.segment import engine_chunks
 from pipeline.stages.translate import (
@@ -133,6 +133,18 @@ def test_scheme_is_chosen_per_model_tokenizer(tmp_path):
     assert choose_scheme(sentencepiece_check(_train_sp(tmp_path, False))) is LATIN
     # byte fallback carries any character → the PUA scheme
     assert choose_scheme(sentencepiece_check(_train_sp(tmp_path, True))) is PUA
+    # an engine that shows its own round trip (source encode → target decode)
+    class Copies:
+        def __init__(self, unknown: bool) -> None:
+            self.unknown = unknown
+
+        def copied(self, text: str) -> str:
+            return re.sub("[\ue000-\uf8ff]", " ⁇ ", text) if self.unknown else text
+
+    assert choose_scheme(engine_check(Copies(unknown=True))) is LATIN
+    assert choose_scheme(engine_check(Copies(unknown=False))) is PUA
+    # an engine whose tokenizer cannot be reached: the Latin scheme, which needs no proof
+    assert choose_scheme(None) is LATIN
     # a tokenizer that breaks both: no placeholders at all
     assert choose_scheme(lambda text: False) is None
 
@@ -261,7 +273,8 @@ def test_cli_exits_3_when_the_model_gives_nothing(tmp_path, monkeypatch, capsys)
 
 @pytest.mark.parametrize("option,value", [("--beam", "0"), ("--batch-size", "-1"),
                                           ("--max-length", "0"), ("--beam", "100000"),
-                                          ("--batch-size", "1e9"), ("--max-length", "99999")])
+                                          ("--batch-size", "1e9"), ("--max-length", "99999"),
+                                          ("--batch-size", "1024")])  # with beam 4: too much
 def test_bad_decoding_options_are_one_line_usage_errors(tmp_path, option, value):
     out = tmp_path / "out"
     result = subprocess.run([sys.executable, "-m", "pipeline", "translate", str(SAMPLE), "-o",

@@ -52,7 +52,7 @@ class CopyEngine:
         for t in texts:
             text = " ".join(HAN_RUN.sub(" la ", t).split()) or "ok"
             if self.mangle:
-                text = re.sub("([\ue000-\uf8ff])", r"\1 \1", text)  # duplicated placeholders
+                text = re.sub(r"(ZXQ\d+)", r"\1 \1", text)  # duplicated placeholders
             out.append(Out(text))
         return out
 
@@ -106,7 +106,7 @@ def test_broken_placeholders_retry_with_injection(matcher, glossary):
     assert summary.retried > 0
     seg = doc.segment_index()["2.5.3"]
     assert "reinforcement learning" in seg.target.lower()
-    assert not re.search("[\ue000-\uf8ff]", seg.target)
+    assert "ZXQ" not in seg.target
 
 
 class ForgetfulEngine(CopyEngine):
