@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from . import limits
 from .errors import EXIT_ERROR, EXIT_REVIEW, BitextError
 from .model import Segment
 
@@ -94,11 +95,11 @@ def load_bilingual(path: Path) -> list[Segment]:
         return [Segment(id=u.tuid or str(i), source=u.source, target=u.target)
                 for i, u in enumerate(tm.units, start=1)]
     if suffix == ".json":
-        from .textio import decode, read_bytes
+        from .textio import read_json_object
         from .writers.json_doc import document_from_dict
 
         try:
-            doc = document_from_dict(json.loads(decode(read_bytes(path), str(path))))
+            doc = document_from_dict(read_json_object(path))
         except (ValueError, KeyError, TypeError) as exc:
             raise BitextError(f"not a bitext segment JSON ({type(exc).__name__}: {exc})",
                               path=str(path), hint="give the .json that `bitext translate` wrote")
@@ -153,6 +154,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _glossary_arg(p)
     p.add_argument("-o", "--output", type=Path, help="folder for the reports")
     p.add_argument("--quiet", "-q", action="store_true")
+    limits.add_arguments(p)
     p.set_defaults(func=cmd_check)
 
 

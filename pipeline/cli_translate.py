@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from . import limits
 from .errors import EXIT_ERROR, EXIT_NO_MODEL, BitextError
 
 NO_MODEL_HINT = ("no zh→en model installed: get one with `argospm install translate-zh_en` on a "
@@ -12,13 +14,24 @@ NO_MODEL_HINT = ("no zh→en model installed: get one with `argospm install tran
 
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | None
-    """Resolve --model; never touches the network unless asked with `auto`."""
+    """Resolve --model; never touches the network unless asked with `auto`.
+
+    A broken environment (HOME or ARGOS_PACKAGES_DIR a file, read-only, /dev/null) only matters
+    when a model is actually needed: an `UnavailableEngine` carries the problem and raises it
+    the first time a segment needs MT, so a run the TM covers still completes.
+    """
     from .engines import argos_package
+    from .unavailable_engine import UnavailableEngine
 
     if args.model == "none":
         return None
     if args.model in (None, "auto"):
-        package = argos_package.find_package("zh", "en")
+        try:
+            package = argos_package.find_package("zh", "en")
+        except OSError as exc:
+            return UnavailableEngine.from_os_error(exc)
+        except BitextError as err:  # the packages folder cannot be listed
+            return UnavailableEngine(err)
         if package is None and args.model == "auto":
             try:
                 package = argos_package.download_and_install("zh", "en")
@@ -35,34 +48,65 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | Non
                              batch_size=args.batch_size, max_decoding_length=args.max_length)
 
 
-def _inputs(path: Path) -> list[Path]:
-    from .readers import SUPPORTED
+def _inputs(path: Path, output: Path) -> tuple[list[Path], list[Path]]:
+    """(files to translate, files skipped as bitext's own outputs) for a file or a folder.
 
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        if not files:
-            raise BitextError("no supported files in folder", path=str(path),
-                              hint=f"supported: {', '.join(SUPPORTED)}")
-        return files
-    return [path]
+    In a folder: supported files, not hidden, not under the output folder (`bitext translate .`
+    writes `./output/`) and not laid out as bitext's outputs (`<name>/<name>.en.md` …), so a
+    second run never translates the first run's results.
+    """
+    from .readers import SUPPORTED
+    from .run import is_own_output
+
+    if not path.is_dir():
+        return [path], []
+    out = output.resolve()
+
+    def unreadable(exc: OSError) -> None:
+        raise BitextError(f"cannot list folder ({exc.strerror})", path=exc.filename or str(path),
+                          hint="check the folder's permissions (read and execute)")
+
+    files, skipped = [], []
+    for folder, dirs, names in os.walk(path, onerror=unreadable):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and (here / d).resolve() != out)
+        for name in names:
+            candidate = here / name
+            if name.startswith(".") or candidate.suffix.lower() not in SUPPORTED:
+                continue
+            if not candidate.is_file():
+                continue  # FIFOs, sockets, devices, dangling links: never read in a folder run
+            (skipped if is_own_output(candidate) else files).append(candidate)
+    if not files:
+        raise BitextError("no supported files in folder", path=str(path),
+                          hint=f"supported: {', '.join(SUPPORTED)}")
+    return sorted(files), sorted(skipped)
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from .cache import MTCache, default_cache_path
     from .glossary.matcher import TermMatcher
     from .glossary.termbase import load_glossary
-    from .run import FORMATS, Options, auto_tm_path, load_tm, translate_file
+    from .run import (Options, auto_tm_path, load_tm, output_names, parse_formats,
+                      translate_file)
+
+    from .unavailable_engine import UnavailableEngine
 
     if not args.input.exists():
         raise BitextError("no such file or folder", path=str(args.input), hint="check the path")
+    formats = parse_formats(args.formats)
     glossary = load_glossary(args.glossary)
     matcher = TermMatcher(glossary)
-    files = _inputs(args.input)
+    base = args.output or Path("output")
+    files, own = _inputs(args.input, base)
+    names = output_names(files)
+    if own and not args.quiet:
+        sys.stderr.write(f"bitext: skipped {len(own)} file(s) laid out as bitext's own outputs "
+                         f"(<name>/<name>.<format>), e.g. {own[0]}\n")
     engine = _engine(args)
-    cache = None if engine is None or args.cache == "none" else MTCache(
-        Path(args.cache) if args.cache else default_cache_path())
-    formats = args.formats.split(",") if args.formats else list(FORMATS)
+    cache = None if engine is None or isinstance(engine, UnavailableEngine) or \
+        args.cache == "none" else MTCache(Path(args.cache) if args.cache else default_cache_path())
     options = Options(formats=formats, source_script=args.source_script,
                       progress=not args.quiet)
     many = args.input.is_dir()
@@ -76,13 +120,12 @@ def cmd_translate(args: argparse.Namespace) -> int:
         auto = auto_tm_path(path)
         if "none" not in args.tm and auto is not None and auto not in tm_paths:
             tm_paths.insert(0, auto)
-        stem = path.name.rsplit(".", 1)[0]
-        base = args.output or Path("output")
-        out_dir = base / (path.parent.relative_to(args.input) if many else Path()) / stem
+        name = names[path]
+        out_dir = base / (path.parent.relative_to(args.input) if many else Path()) / name
         try:
             result = translate_file(path, out_dir, glossary=glossary, matcher=matcher,
                                     tm=load_tm(tm_paths), engine=engine, cache=cache,
-                                    options=options)
+                                    options=options, name=name)
         except BitextError as err:
             if not many:
                 raise
@@ -90,6 +133,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
             sys.stderr.write(f"bitext: skipped: {err}\n")
             rows.append((str(path), "FAILED", str(err.message)))
             continue
+        if result.stale and not args.quiet:
+            sys.stderr.write(f"bitext: note: not rewritten by this run (--formats), may be out of "
+                             f"date: {', '.join(p.name for p in result.stale)} in {out_dir}\n")
         untranslated += result.summary.origins["none"]
         issues = len(result.review.issues)
         rows.append((str(path), result.summary.line(),
@@ -145,7 +191,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("translate", help="translate a document (or every document in a folder)")
     p.add_argument("input", type=Path)
-    p.add_argument("-o", "--output", type=Path, help="output folder (default output/<stem>/)")
+    p.add_argument("-o", "--output", type=Path,
+                   help="folder to write into: each input gets its own DIR/<name>/ "
+                        "(default output/)")
     p.add_argument("--model", help="PATH to an .argosmodel or package folder, 'auto' (may "
                                    "download), or 'none'; default: the installed zh→en package")
     p.add_argument("--glossary", "-g", type=Path, action="append", default=[])
@@ -164,6 +212,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="script of the Chinese column in the parallel outputs (default: as the "
                         "input was written)")
     p.add_argument("--quiet", "-q", action="store_true")
+    limits.add_arguments(p)
     p.set_defaults(func=cmd_translate)
 
     m = sub.add_parser("model", help="install and list Argos translation packages")
@@ -181,4 +230,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--against", type=Path, help="the export's .json (default: beside FILE)")
     p.add_argument("--input", type=Path, help="the current source document (default: the path "
                                               "recorded in the export)")
+    limits.add_arguments(p)
     p.set_defaults(func=cmd_import)

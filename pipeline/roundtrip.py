@@ -6,13 +6,12 @@ a conflict for a person to resolve, never an overwrite.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BitextError
 from .script import to_simplified
-from .textio import decode, read_bytes
+from .textio import read_json_object
 from .tm import TMUnit, TranslationMemory, read_tmx, tm_key, write_tmx
 
 
@@ -69,7 +68,7 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
     edited = _edited(path)
     export_path = _export_json(path, against)
     try:
-        export = document_from_dict(json.loads(decode(read_bytes(export_path), str(export_path))))
+        export = document_from_dict(read_json_object(export_path))
     except (ValueError, KeyError, TypeError) as exc:
         raise BitextError(f"not a bitext export JSON ({exc})", path=str(export_path))
     exported = export.segment_index()

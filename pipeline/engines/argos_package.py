@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -209,7 +210,7 @@ def _extract(zip_path: Path, dest: Path) -> None:
         if dest.exists():
             shutil.rmtree(dest)
         os.replace(tmp, dest)
-    except OSError as exc:
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as exc:  # damaged members too
         raise PackageError(f"could not unpack the package ({exc})", path=str(zip_path),
                            hint=f"check free space and permissions of {dest.parent}") from None
     finally:
