@@ -100,7 +100,7 @@ def load_bilingual(path: Path) -> list[Segment]:
 
         try:
             doc = document_from_dict(read_json_object(path))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise BitextError(f"not a bitext segment JSON ({type(exc).__name__}: {exc})",
                               path=str(path), hint="give the .json that `bitext translate` wrote")
         return list(doc.segments())

@@ -69,7 +69,7 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
     export_path = _export_json(path, against)
     try:
         export = document_from_dict(read_json_object(export_path))
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BitextError(f"not a bitext export JSON ({exc})", path=str(export_path))
     exported = export.segment_index()
     source_path = input_path or (Path(export.path) if export.path else None)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .model import Dropped
-from .readers.blocks import Block
+
+if TYPE_CHECKING:  # readers import this module
+    from .readers.blocks import Block
 
 DROPPED_KIND = "control-character"
 # \v (Word's manual line break) and \f (page break) still separate lines; the rest goes.

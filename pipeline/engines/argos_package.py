@@ -200,6 +200,12 @@ def _check_zip(path: Path) -> str:
     return top
 
 
+def _damaged(zip_path: Path, exc: Exception) -> PackageError:
+    """A member that fails its CRC or does not decompress: the download is broken."""
+    return PackageError(f"the package archive is damaged ({exc})", path=str(zip_path),
+                        hint="download the package again")
+
+
 def _extract(zip_path: Path, dest: Path) -> None:
     """Unpack into a temporary sibling, then rename, so a crash never leaves half a package."""
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -210,7 +216,9 @@ def _extract(zip_path: Path, dest: Path) -> None:
         if dest.exists():
             shutil.rmtree(dest)
         os.replace(tmp, dest)
-    except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as exc:  # damaged members too
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise _damaged(zip_path, exc) from None
+    except OSError as exc:
         raise PackageError(f"could not unpack the package ({exc})", path=str(zip_path),
                            hint=f"check free space and permissions of {dest.parent}") from None
     finally:
@@ -298,6 +306,8 @@ def install_package(zip_path: Path | str) -> PackageInfo:
             if dest.exists():
                 shutil.rmtree(dest)
             shutil.move(str(staging / top), str(dest))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise _damaged(zip_path, exc) from None
         except OSError as exc:
             raise PackageError(f"could not install the package ({exc})", path=str(zip_path),
                                hint=f"check free space and permissions of {install_dir}") from None
