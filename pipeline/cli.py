@@ -121,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return _quiet_broken_pipe()
+    except PermissionError as exc:  # a folder without x, a read-only place: the user's to fix
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"bitext: error: {where}permission denied (check the permissions of "
+                         f"the file and the folders above it)\n")
+        return EXIT_ERROR
     except Exception as exc:  # a bug in bitext: still one line, the traceback on request
         if os.environ.get("BITEXT_DEBUG"):
             raise

@@ -496,3 +496,50 @@ def test_no_temp_files_or_extra_files_after_a_good_run(tmp_path):
     assert _tree(out) == ["o1-roundtable"] + [f"o1-roundtable/o1-roundtable.{f}"
                                               for f in sorted(ALL_FORMATS)]
     shutil.rmtree(out)
+
+
+def test_permission_error_anywhere_is_exit_2(tmp_path, monkeypatch, capsys):
+    """Root ignores permissions, so the OS error is injected where a locked folder raises it."""
+    from pipeline import cli, cli_translate
+
+    def locked(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "locked"))
+
+    monkeypatch.setattr(cli_translate, "_inputs", locked)
+    out = tmp_path / "out"
+    assert cli.main(["translate", str(tmp_path), "-o", str(out), "--model", "none"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"bitext: error: {tmp_path / 'locked'}: permission denied (check the " \
+                  "permissions of the file and the folders above it)\n"
+    assert _tree(out) == []
+
+
+@pytest.mark.parametrize("writer", ["write_parallel_docx", "write_english_docx"])
+def test_docx_body_spilled_out_of_the_tree_gives_identical_bytes(tmp_path, monkeypatch, writer):
+    """Long documents leave the lxml tree in compressed chunks (memory); the file must be the
+    very same bytes as when everything stays in the tree."""
+    from pipeline.glossary.matcher import TermMatcher
+    from pipeline.glossary.termbase import load_glossary
+    from pipeline.readers import read_document
+    from pipeline.stages.translate import Translator
+    from pipeline.run import load_tm
+    from pipeline.writers import docx_spill, docx_writer
+
+    doc = read_document(SAMPLE)
+    Translator(TermMatcher(load_glossary([ROOT / "glossary" / "ai-terms.tsv"])),
+               tm=load_tm([TMX])).run(doc)
+    write = getattr(docx_writer, writer)
+    write(doc, tmp_path / "whole.docx")
+    monkeypatch.setattr(docx_spill, "SPILL_EVERY", 7)
+    chunks: list[int] = []
+    splice = docx_spill.Spill.splice
+    monkeypatch.setattr(docx_spill.Spill, "splice",
+                        lambda self, xml: (chunks.append(len(self.chunks)), splice(self, xml))[1])
+    write(doc, tmp_path / "spilled.docx")
+    assert chunks and chunks[0] > 10  # the body really went through the chunks
+    assert (tmp_path / "spilled.docx").read_bytes() == (tmp_path / "whole.docx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "spilled.docx") as zf:
+        body = zf.read("word/document.xml").decode("utf-8")
+    assert docx_spill.MARKER not in body
+    last = [s for s in doc.body_segments()][-1]
+    assert last.target in body

@@ -61,6 +61,7 @@ from ..textio import atomic_write_bytes
 from .common import footnote_numbers, footnote_order, source_text, speaker_label, target_text
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
+from .docx_spill import Spill
 
 LATIN_FONT = "Times New Roman"
 FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)  # core properties: same input, same bytes
@@ -237,8 +238,9 @@ def _core_properties(document: DocxDocument, title: str) -> None:
     props.created = props.modified = FIXED_DATE.replace(tzinfo=None)
 
 
-def _stable_zip(data: bytes) -> bytes:
-    """Re-zip with fixed member timestamps (python-docx stamps the current time)."""
+def _stable_zip(data: bytes, spill: Spill | None = None) -> bytes:
+    """Re-zip with fixed member timestamps (python-docx stamps the current time); the body
+    spilled out of the tree goes back into word/document.xml here, streamed."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -246,6 +248,11 @@ def _stable_zip(data: bytes) -> bytes:
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
+            if spill is not None and spill.used and info.filename == "word/document.xml":
+                with dst.open(member, "w") as fh:
+                    for piece in spill.splice(src.read(info.filename)):
+                        fh.write(piece)
+                continue
             dst.writestr(member, src.read(info.filename))
     return out.getvalue()
 
@@ -273,6 +280,7 @@ class _Builder:
         self._sect_pr: etree._Element | None = None
         self.body_element = self.docx.element.body
         self.bookmarks = _Bookmarks()
+        self.spill = Spill()  # long bodies leave the tree as compressed XML
         self.numbers = footnote_numbers(doc)
         self.first_anchor = _first_anchors(doc, set(self.numbers))
         self.referenced: set[str] = set()
@@ -414,7 +422,7 @@ class _Builder:
         _core_properties(self.docx, target_text(self.doc.title) if self.doc.title else "")
         buffer = io.BytesIO()
         self.docx.save(buffer)
-        atomic_write_bytes(Path(path), _stable_zip(buffer.getvalue()))
+        atomic_write_bytes(Path(path), _stable_zip(buffer.getvalue(), self.spill))
 
 
 def _first_anchors(doc: Document, numbered: set[str]) -> dict[str, str]:
@@ -473,6 +481,7 @@ def write_parallel_docx(doc: Document, path: Path, *, source_script: str = "simp
     body_tr, heading_tr = body_row._tr, heading_row._tr
     tbl.remove(body_tr)
     tbl.remove(heading_tr)
+    first_row = len(tbl)
     for section in doc.sections:
         if section.number or section.title is not None:
             tr = deepcopy(heading_tr)
@@ -485,6 +494,7 @@ def write_parallel_docx(doc: Document, path: Path, *, source_script: str = "simp
                 p = tc.p_lst[0]
                 _list_indent(DocxParagraph(p, None), para.kind)
                 b.paragraph(p, para, lang)
+            b.spill.maybe(tbl, first_row)
     b.save(path)
 
 
@@ -501,6 +511,7 @@ def write_english_docx(doc: Document, path: Path) -> None:
             paragraph = b.add_paragraph()
             _list_indent(paragraph, para.kind)
             b.paragraph(paragraph._p, para, "en")
+            b.spill.maybe(b.body_element, 0, -1)  # all but the closing w:sectPr
     b.save(path)
 
 
