@@ -139,10 +139,11 @@ def many_paragraphs(folder: Path) -> None:
     proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "pipeline",
                            "segment", str(path)], capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - start
-    peak = int(proc.stderr.strip().splitlines()[-1]) / 1024
-    message = proc.stderr.strip().splitlines()[0]
-    print(f"\n200k short paragraphs ({path.stat().st_size / 1e6:.1f} MB), default limits: exit "
-          f"{proc.returncode} in {wall:.1f} s, peak {peak:.0f} MB\n  {message}")
+    lines = proc.stderr.strip().splitlines()
+    peak = int(lines[-1]) / 1024
+    message = f"\n  {lines[0]}" if len(lines) > 1 else ""
+    print(f"\n200k short paragraphs ({path.stat().st_size / 1e6:.1f} MB), `bitext segment`, "
+          f"default limits: exit {proc.returncode} in {wall:.1f} s, peak {peak:.0f} MB{message}")
 
 
 def big_markdown(folder: Path) -> None:

@@ -98,8 +98,9 @@ def read_json_object(path: Path) -> dict[str, Any]:
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise BitextError(f"JSON holds an invalid character escape ({exc.object[exc.start:exc.end]!r}:"
-                          f" a lone surrogate)", path=shown,
+        bad = exc.object[exc.start:exc.end]
+        raise BitextError(f"JSON holds an invalid character escape ({bad!r}: a lone surrogate)",
+                          path=shown,
                           hint="fix or re-export the file") from None
     return data
 

@@ -111,7 +111,7 @@ def test_segment_count_limit(tmp_path):
     assert _tree(out) == []
 
 
-# -- characters XML cannot hold ---------------------------------------------------------------------
+# -- characters XML cannot hold --------------------------------------------------------------------
 
 def test_control_characters_are_sanitised_and_reported(tmp_path):
     doc = tmp_path / "ctl.md"
@@ -137,11 +137,11 @@ def test_sanitizer_drops_lone_surrogates():
 
     clean = Sanitizer()
     assert clean.text("前\ud800后\n下\x0c一行", first_line=4) == "前后\n下\n一行"
-    assert [(d.text, d.line) for d in clean.dropped()] == [("U+D800 ×1 removed", 4),
-                                                           ("U+000C ×1 replaced by a line break", 5)]
+    assert [(d.text, d.line) for d in clean.dropped()] == [
+        ("U+D800 ×1 removed", 4), ("U+000C ×1 replaced by a line break", 5)]
 
 
-# -- output names -------------------------------------------------------------------------------------
+# -- output names ----------------------------------------------------------------------------------
 
 def test_output_name_cannot_escape_the_output_folder(tmp_path):
     src = tmp_path / "src"
@@ -233,7 +233,7 @@ def test_formats_subset_says_which_older_outputs_were_not_rewritten(tmp_path):
     assert {p: (out / p).read_bytes() for p in _tree(out) if (out / p).is_file()} == before
 
 
-# -- environment ------------------------------------------------------------------------------------
+# -- environment -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("var", ["HOME", "ARGOS_PACKAGES_DIR"])
 @pytest.mark.parametrize("target", ["file", "/dev/null"])
@@ -260,7 +260,7 @@ def test_broken_environment_tm_only_run_works_model_run_says_why(tmp_path, var, 
     assert none.returncode == 3, none.stderr
 
 
-# -- exit 2, not 70 -----------------------------------------------------------------------------------
+# -- exit 2, not 70 --------------------------------------------------------------------------------
 
 def _corrupt_member(src: Path, dest: Path, member: str) -> None:
     """Copy a zip, flipping bytes inside one member's compressed data (CRC/zlib error)."""
@@ -384,7 +384,7 @@ def test_entity_guard_unit():
             reject_entities(doc, "p")
 
 
-# -- temp files and modes -----------------------------------------------------------------------------
+# -- temp files and modes --------------------------------------------------------------------------
 
 def test_stale_temp_files_of_killed_runs_are_removed(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
@@ -418,7 +418,7 @@ def test_outputs_honour_the_umask(tmp_path, umask, mode):
     assert _tree(tmp_path) == ["x.md"]
 
 
-# -- glossary TSV ---------------------------------------------------------------------------------------
+# -- glossary TSV ----------------------------------------------------------------------------------
 
 def test_unclosed_quote_is_reported_at_its_line(tmp_path):
     tsv = tmp_path / "g.tsv"
@@ -463,7 +463,7 @@ def test_formulas_neutralised_and_tabs_in_notes_survive_tbx_round_trip(tmp_path)
     assert listed[0]["note"] == "first after the tab"
 
 
-# -- legacy encodings -----------------------------------------------------------------------------------
+# -- legacy encodings ------------------------------------------------------------------------------
 
 TRADITIONAL = "正體中文的訪談記錄。我們討論了大模型的推理能力和強化學習。"
 SIMPLIFIED = "简体中文的访谈记录。我们讨论了大模型的推理能力和强化学习。"
