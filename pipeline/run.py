@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .errors import BitextError
 from .glossary.matcher import TermMatcher
@@ -16,7 +16,7 @@ from .readers import read_document
 from .stages.annotate import annotate
 from .stages.review import Review, flag_segments, review_segments
 from .stages.translate import Engine, Summary, Translator
-from .textio import atomic_write_bytes, atomic_write_text
+from .textio import atomic_write_bytes, atomic_write_chunks, atomic_write_text
 from .tm import TranslationMemory, read_tmx
 
 
@@ -64,9 +64,22 @@ def _xliff(doc: Document, path: Path, review: Review, options: Options) -> None:
 
 
 def _json(doc: Document, path: Path, review: Review, options: Options) -> None:
-    from .writers.json_doc import document_to_json
+    from .writers.json_doc import document_json_chunks
 
-    atomic_write_text(path, document_to_json(doc))
+    atomic_write_chunks(path, _utf8_batches(document_json_chunks(doc)))
+
+
+def _utf8_batches(pieces: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:
+    """Many small strings (a JSON encoder's tokens) as UTF-8 blocks of about `size` chars."""
+    batch: list[str] = []
+    count = 0
+    for piece in pieces:
+        batch.append(piece)
+        count += len(piece)
+        if count >= size:
+            yield "".join(batch).encode("utf-8")
+            batch, count = [], 0
+    yield "".join(batch).encode("utf-8")
 
 
 def _review_md(doc: Document, path: Path, review: Review, options: Options) -> None:

@@ -14,7 +14,7 @@ import re
 import secrets
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from . import limits
 from .errors import BitextError
@@ -241,6 +241,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     The temp file is created with mode 0666 less the umask (like any new file), so outputs get
     the usual permissions; leftovers of a killed run for the same target are removed first.
     """
+    atomic_write_chunks(path, (data,))
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """`atomic_write_bytes` for output produced piece by piece: a big output never has to
+    exist in memory as one string and one bytes copy of it."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -255,7 +261,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise _write_error(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -6,7 +6,7 @@ it back, so the two directions live together.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterator
 
 from ..model import Document, Dropped, Note, Paragraph, Section, Segment, TermHit
 
@@ -59,7 +59,14 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
 
 
 def document_to_json(doc: Document) -> str:
-    return json.dumps(document_to_dict(doc), ensure_ascii=False, indent=1) + "\n"
+    return "".join(document_json_chunks(doc))
+
+
+def document_json_chunks(doc: Document) -> Iterator[str]:
+    """`document_to_json` piece by piece, so a big document is written without holding the
+    whole JSON text (and its UTF-8 copy) in memory; the same characters either way."""
+    yield from json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(document_to_dict(doc))
+    yield "\n"
 
 
 def segment_from_dict(d: dict[str, Any]) -> Segment:
