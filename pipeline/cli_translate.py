@@ -161,8 +161,12 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 def cmd_model_install(args: argparse.Namespace) -> int:
     from .engines.argos_package import install_package
+    from .unavailable_engine import UnavailableEngine
 
-    package = install_package(args.file)
+    try:
+        package = install_package(args.file)
+    except OSError as exc:  # HOME or ARGOS_PACKAGES_DIR unusable
+        raise UnavailableEngine.from_os_error(exc).problem from None
     sys.stdout.write(f"installed {package.name} {package.version} "
                      f"({package.from_code}→{package.to_code}) at {package.path}\n")
     return 0
@@ -170,8 +174,12 @@ def cmd_model_install(args: argparse.Namespace) -> int:
 
 def cmd_model_list(args: argparse.Namespace) -> int:
     from .engines.argos_package import installed_packages
+    from .unavailable_engine import UnavailableEngine
 
-    packages = installed_packages()
+    try:
+        packages = installed_packages()
+    except OSError as exc:
+        raise UnavailableEngine.from_os_error(exc).problem from None
     for p in packages:
         sys.stdout.write(f"{p.from_code}→{p.to_code}\t{p.name}\t{p.version}\t{p.path}\n")
     if not packages:

@@ -258,6 +258,8 @@ def test_broken_environment_tm_only_run_works_model_run_says_why(tmp_path, var, 
     none = _run("translate", str(SAMPLE), "-o", str(tmp_path / "none"), "--model", "none",
                 "--tm", "none", "--formats", "json", "-q", env=env)
     assert none.returncode == 3, none.stderr
+    err = _one_line_error(_run("model", "list", env=env))
+    assert "cannot look for an installed translation model" in err
 
 
 # -- exit 2, not 70 --------------------------------------------------------------------------------
