@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import limits
@@ -48,25 +49,44 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | Non
                              batch_size=args.batch_size, max_decoding_length=args.max_length)
 
 
-def _inputs(path: Path, output: Path) -> tuple[list[Path], list[Path]]:
-    """(files to translate, files skipped as bitext's own outputs) for a file or a folder.
+@dataclass
+class Inputs:
+    """What a translate run found: files to translate and, in a folder, what it passed over."""
 
-    In a folder: supported files, not hidden, not under the output folder (`bitext translate .`
-    writes `./output/`) and not laid out as bitext's outputs (`<name>/<name>.en.md` …), so a
-    second run never translates the first run's results.
+    files: list[Path]
+    own_outputs: list[Path] = field(default_factory=list)  # laid out as bitext's outputs
+    special: list[Path] = field(default_factory=list)  # FIFOs, devices, dangling links
+
+    def report(self) -> list[str]:
+        lines = []
+        if self.own_outputs:
+            lines.append(f"skipped {len(self.own_outputs)} file(s) laid out as bitext's own "
+                         f"outputs (<name>/<name>.<format>), e.g. {self.own_outputs[0]}")
+        if self.special:
+            lines.append(f"skipped {len(self.special)} file(s) that are not regular files: "
+                         + ", ".join(map(str, self.special[:5])))
+        return lines
+
+
+def _inputs(path: Path, output: Path) -> Inputs:
+    """The files to translate: `path` itself, or a folder's supported files.
+
+    In a folder: not hidden, not under the output folder (`bitext translate .` writes
+    `./output/`) and not laid out as bitext's outputs (`<name>/<name>.en.md` …), so a second run
+    never translates the first run's results; only regular files (a FIFO would hang the run).
     """
     from .readers import SUPPORTED
     from .run import is_own_output
 
     if not path.is_dir():
-        return [path], []
+        return Inputs([path])
     out = output.resolve()
 
     def unreadable(exc: OSError) -> None:
         raise BitextError(f"cannot list folder ({exc.strerror})", path=exc.filename or str(path),
                           hint="check the folder's permissions (read and execute)")
 
-    files, skipped = [], []
+    found = Inputs([])
     for folder, dirs, names in os.walk(path, onerror=unreadable):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
@@ -76,12 +96,17 @@ def _inputs(path: Path, output: Path) -> tuple[list[Path], list[Path]]:
             if name.startswith(".") or candidate.suffix.lower() not in SUPPORTED:
                 continue
             if not candidate.is_file():
-                continue  # FIFOs, sockets, devices, dangling links: never read in a folder run
-            (skipped if is_own_output(candidate) else files).append(candidate)
-    if not files:
+                found.special.append(candidate)
+            elif is_own_output(candidate):
+                found.own_outputs.append(candidate)
+            else:
+                found.files.append(candidate)
+    if not found.files:
         raise BitextError("no supported files in folder", path=str(path),
                           hint=f"supported: {', '.join(SUPPORTED)}")
-    return sorted(files), sorted(skipped)
+    for group in (found.files, found.own_outputs, found.special):
+        group.sort()
+    return found
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
@@ -90,7 +115,6 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from .glossary.termbase import load_glossary
     from .run import (Options, auto_tm_path, load_tm, output_names, parse_formats,
                       translate_file)
-
     from .unavailable_engine import UnavailableEngine
 
     if not args.input.exists():
@@ -99,11 +123,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
     glossary = load_glossary(args.glossary)
     matcher = TermMatcher(glossary)
     base = args.output or Path("output")
-    files, own = _inputs(args.input, base)
+    found = _inputs(args.input, base)
+    files = found.files
     names = output_names(files)
-    if own and not args.quiet:
-        sys.stderr.write(f"bitext: skipped {len(own)} file(s) laid out as bitext's own outputs "
-                         f"(<name>/<name>.<format>), e.g. {own[0]}\n")
+    for line in found.report():
+        sys.stderr.write(f"bitext: {line}\n")  # even with --quiet: never a silent gap
     engine = _engine(args)
     cache = None if engine is None or isinstance(engine, UnavailableEngine) or \
         args.cache == "none" else MTCache(Path(args.cache) if args.cache else default_cache_path())

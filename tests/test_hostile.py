@@ -68,6 +68,8 @@ def test_folder_run_skips_special_files(tmp_path):
     result = _run("translate", str(folder), "-o", str(out), "--model", "none", "-q")
     assert result.returncode == 3, result.stderr  # ran; untranslated without a model
     assert _tree(out) == ["good"] + [f"good/good.{f}" for f in sorted(ALL_FORMATS)]
+    assert (f"skipped 2 file(s) that are not regular files: {folder / 'pipe.md'}, "
+            f"{folder / 'zero.md'}") in result.stderr
 
 
 def test_untrusted_export_path_pointing_at_dev_zero(tmp_path):
