@@ -16,7 +16,8 @@ from .readers import read_document
 from .stages.annotate import annotate
 from .stages.review import Review, flag_segments, review_segments
 from .stages.translate import Engine, Summary, Translator
-from .textio import atomic_write_bytes, atomic_write_chunks, atomic_write_text
+from .textio import (atomic_write_bytes, atomic_write_chunks, atomic_write_text,
+                     remove_stale_temps)
 from .tm import TranslationMemory, read_tmx
 
 
@@ -200,6 +201,7 @@ def translate_file(path: Path, out_dir: Path, *, glossary: Glossary, matcher: Te
     except OSError as exc:
         raise BitextError(f"cannot create the output folder ({exc.strerror})", path=str(out_dir),
                           hint="choose another folder with -o")
+    remove_stale_temps(out_dir)  # a killed run's leftovers, whatever formats this run writes
     outputs = []
     for fmt in formats:
         target = out_dir / f"{stem}.{fmt}"

@@ -401,8 +401,12 @@ def test_stale_temp_files_of_killed_runs_are_removed(tmp_path):
     alive.write_bytes(b"someone is still writing this")
     foreign = out / ".o1-roundtable.en.md.12345.tmp"  # not ours: left alone
     foreign.write_bytes(b"y")
-    assert _run("translate", str(SAMPLE), "-o", str(tmp_path / "out"), "-q").returncode == 0
-    assert not stale.exists() and alive.exists() and foreign.exists()
+    other_format = out / f".o1-roundtable.xlf.bitext-{dead}-0badf00d.tmp"  # not written now
+    other_format.write_bytes(b"z")
+    assert _run("translate", str(SAMPLE), "-o", str(tmp_path / "out"), "-q", "--formats",
+                "en.md,json").returncode == 0
+    assert not stale.exists() and not other_format.exists()
+    assert alive.exists() and foreign.exists()
     assert (out / "o1-roundtable.en.md").stat().st_size > 1000
 
 
