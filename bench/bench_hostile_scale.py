@@ -114,9 +114,14 @@ def scale(kind: str, make, folder: Path) -> list[tuple[int, float, dict]]:  # no
         if grew >= 1:
             print(f"  {stage:<17} +{grew:>6.0f} MB  ({grew / size_mb:>5.1f} MB per input MB)")
         previous = max(previous, peak)
-    per_mb = (big["peak_mb"] - big["stages"][0][1]) / size_mb
-    print(f"  total above start-up: {per_mb:.0f} MB per input MB → 16 MB input ≈ "
-          f"{per_mb * 16 / 1024:.1f} GB, 50 MB ≈ {per_mb * 50 / 1024:.1f} GB (projected)")
+    from pipeline.limits import MAX_INPUT_MB
+
+    start_mb = big["stages"][0][1]
+    per_mb = (big["peak_mb"] - start_mb) / size_mb
+    limit = MAX_INPUT_MB.default
+    print(f"  total above start-up ({start_mb:.0f} MB): {per_mb:.0f} MB per input MB → the "
+          f"default limit ({limit} MB) ≈ {(start_mb + per_mb * limit) / 1024:.1f} GB, 50 MB ≈ "
+          f"{(start_mb + per_mb * 50) / 1024:.1f} GB (projected)")
     return rows
 
 
