@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
+from . import __version__, limits
 from .errors import EXIT_ERROR, BitextError
 
 
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("segment", help="show a document's structure and segments")
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true", help="print the segment JSON")
+    limits.add_arguments(p)
     p.set_defaults(func=cmd_segment)
 
     from . import cli_discover, cli_terms, cli_translate
@@ -87,14 +88,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _safe_stdout() -> None:
+    """A closed stdout (`>&-`) reads as /dev/null; one that cannot encode Chinese (a Latin-1
+    locale) writes `\\uXXXX` escapes instead of crashing (still valid JSON for `--json`)."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long
+    elif (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") != "utf8":
+        try:
+            sys.stdout.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (`| head`): stop quietly, without a second error at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+    return 141  # 128 + SIGPIPE, what a shell shows for a command stopped by a closed pipe
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_stdout()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_ERROR
     try:
-        return int(args.func(args) or 0)
+        limits.apply(args)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a broken pipe surfaces here, not after main returned
+        return code
     except BitextError as err:
         sys.stderr.write(f"bitext: error: {err}\n")
         return err.code
@@ -103,7 +130,12 @@ def main(argv: list[str] | None = None) -> int:
                          "again to resume\n")
         return 130
     except BrokenPipeError:
-        return 0
+        return _quiet_broken_pipe()
+    except PermissionError as exc:  # a folder without x, a read-only place: the user's to fix
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"bitext: error: {where}permission denied (check the permissions of "
+                         f"the file and the folders above it)\n")
+        return EXIT_ERROR
     except Exception as exc:  # a bug in bitext: still one line, the traceback on request
         if os.environ.get("BITEXT_DEBUG"):
             raise

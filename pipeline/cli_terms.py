@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from . import limits
 from .errors import EXIT_ERROR, EXIT_REVIEW, BitextError
 from .model import Segment
 
@@ -161,6 +162,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _glossary_arg(p)
     p.add_argument("-o", "--output", type=Path, help="folder for the reports")
     p.add_argument("--quiet", "-q", action="store_true")
+    limits.add_arguments(p)
     p.set_defaults(func=cmd_check)
 
 

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import limits
 from .errors import EXIT_ERROR, EXIT_NO_MODEL, BitextError
 
 NO_MODEL_HINT = ("no zh→en model installed: get one with `argospm install translate-zh_en` on a "
@@ -47,13 +50,24 @@ def bounded_int(low: int, high: int) -> Callable[[str], int]:
 
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | None
-    """Resolve --model; never touches the network unless asked with `auto`."""
+    """Resolve --model; never touches the network unless asked with `auto`.
+
+    A broken environment (HOME or ARGOS_PACKAGES_DIR a file, read-only, /dev/null) only matters
+    when a model is actually needed: an `UnavailableEngine` carries the problem and raises it
+    the first time a segment needs MT, so a run the TM covers still completes.
+    """
     from .engines import argos_package
+    from .unavailable_engine import UnavailableEngine
 
     if args.model == "none":
         return None
     if args.model in (None, "auto"):
-        package = argos_package.find_package("zh", "en")
+        try:
+            package = argos_package.find_package("zh", "en")
+        except OSError as exc:
+            return UnavailableEngine.from_os_error(exc)
+        except BitextError as err:  # the packages folder cannot be listed
+            return UnavailableEngine(err)
         if package is None and args.model == "auto":
             try:
                 package = argos_package.download_and_install("zh", "en")
@@ -70,37 +84,90 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | Non
                              batch_size=args.batch_size, max_decoding_length=args.max_length)
 
 
-def _inputs(path: Path) -> list[Path]:
-    from .readers import SUPPORTED
+@dataclass
+class Inputs:
+    """What a translate run found: files to translate and, in a folder, what it passed over."""
 
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        if not files:
-            raise BitextError("no supported files in folder", path=str(path),
-                              hint=f"supported: {', '.join(SUPPORTED)}")
-        return files
-    return [path]
+    files: list[Path]
+    own_outputs: list[Path] = field(default_factory=list)  # laid out as bitext's outputs
+    special: list[Path] = field(default_factory=list)  # FIFOs, devices, dangling links
+
+    def report(self) -> list[str]:
+        lines = []
+        if self.own_outputs:
+            lines.append(f"skipped {len(self.own_outputs)} file(s) laid out as bitext's own "
+                         f"outputs (<name>/<name>.<format>), e.g. {self.own_outputs[0]}")
+        if self.special:
+            lines.append(f"skipped {len(self.special)} file(s) that are not regular files: "
+                         + ", ".join(map(str, self.special[:5])))
+        return lines
+
+
+def _inputs(path: Path, output: Path) -> Inputs:
+    """The files to translate: `path` itself, or a folder's supported files.
+
+    In a folder: not hidden, not under the output folder (`bitext translate .` writes
+    `./output/`) and not laid out as bitext's outputs (`<name>/<name>.en.md` …), so a second run
+    never translates the first run's results; only regular files (a FIFO would hang the run).
+    """
+    from .readers import SUPPORTED
+    from .run import is_own_output
+
+    if not path.is_dir():
+        return Inputs([path])
+    out = output.resolve()
+
+    def unreadable(exc: OSError) -> None:
+        raise BitextError(f"cannot list folder ({exc.strerror})", path=exc.filename or str(path),
+                          hint="check the folder's permissions (read and execute)")
+
+    found = Inputs([])
+    for folder, dirs, names in os.walk(path, onerror=unreadable):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and (here / d).resolve() != out)
+        for name in names:
+            candidate = here / name
+            if name.startswith(".") or candidate.suffix.lower() not in SUPPORTED:
+                continue
+            if not candidate.is_file():
+                found.special.append(candidate)
+            elif is_own_output(candidate):
+                found.own_outputs.append(candidate)
+            else:
+                found.files.append(candidate)
+    if not found.files:
+        raise BitextError("no supported files in folder", path=str(path),
+                          hint=f"supported: {', '.join(SUPPORTED)}")
+    for group in (found.files, found.own_outputs, found.special):
+        group.sort()
+    return found
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from .cache import MTCache, default_cache_path
     from .glossary.matcher import TermMatcher
     from .cli_terms import glossary_from_args
-    from .run import Options, auto_tm_path, load_tm, translate_file
-    from .writers import default_formats
+    from .run import (Options, auto_tm_path, load_tm, output_names, parse_formats,
+                      translate_file)
+    from .unavailable_engine import UnavailableEngine
     from .writers.exchange import XliffTargets
 
     check_decoding_budget(args.beam, args.batch_size, args.max_length)
     if not args.input.exists():
         raise BitextError("no such file or folder", path=str(args.input), hint="check the path")
+    formats = parse_formats(args.formats)
     glossary = glossary_from_args(args)
     matcher = TermMatcher(glossary)
-    files = _inputs(args.input)
+    base = args.output or Path("output")
+    found = _inputs(args.input, base)
+    files = found.files
+    names = output_names(files)
+    for line in found.report():
+        sys.stderr.write(f"bitext: {line}\n")  # even with --quiet: never a silent gap
     engine = _engine(args)
-    cache = None if engine is None or args.cache == "none" else MTCache(
-        Path(args.cache) if args.cache else default_cache_path())
-    formats = args.formats.split(",") if args.formats else default_formats()
+    cache = None if engine is None or isinstance(engine, UnavailableEngine) or \
+        args.cache == "none" else MTCache(Path(args.cache) if args.cache else default_cache_path())
     options = Options(formats=formats, source_script=args.source_script,
                       progress=not args.quiet, xliff_targets=XliffTargets(args.xliff_targets),
                       target_lang=args.target_lang)
@@ -115,13 +182,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
         auto = auto_tm_path(path)
         if "none" not in args.tm and auto is not None and auto not in tm_paths:
             tm_paths.insert(0, auto)
-        stem = path.name.rsplit(".", 1)[0]
-        base = args.output or Path("output")
-        out_dir = base / (path.parent.relative_to(args.input) if many else Path()) / stem
+        name = names[path]
+        out_dir = base / (path.parent.relative_to(args.input) if many else Path()) / name
         try:
             tm = load_tm(tm_paths)
             result = translate_file(path, out_dir, glossary=glossary, matcher=matcher,
-                                    tm=tm, engine=engine, cache=cache, options=options)
+                                    tm=tm, engine=engine, cache=cache, options=options,
+                                    name=name)
         except BitextError as err:
             if not many:
                 raise
@@ -129,6 +196,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
             sys.stderr.write(f"bitext: skipped: {err}\n")
             rows.append((str(path), "FAILED", str(err.message)))
             continue
+        if result.stale and not args.quiet:
+            sys.stderr.write(f"bitext: note: not rewritten by this run (--formats), may be out of "
+                             f"date: {', '.join(p.name for p in result.stale)} in {out_dir}\n")
         untranslated += result.summary.origins["none"]
         issues = len(result.review.issues)
         rows.append((str(path), result.summary.line(),
@@ -161,8 +231,12 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 def cmd_model_install(args: argparse.Namespace) -> int:
     from .engines.argos_package import install_package
+    from .unavailable_engine import UnavailableEngine
 
-    package = install_package(args.file)
+    try:
+        package = install_package(args.file)
+    except OSError as exc:  # HOME or ARGOS_PACKAGES_DIR unusable
+        raise UnavailableEngine.from_os_error(exc).problem from None
     sys.stdout.write(f"installed {package.name} {package.version} "
                      f"({package.from_code}→{package.to_code}) at {package.path}\n")
     return 0
@@ -170,8 +244,12 @@ def cmd_model_install(args: argparse.Namespace) -> int:
 
 def cmd_model_list(args: argparse.Namespace) -> int:
     from .engines.argos_package import installed_packages
+    from .unavailable_engine import UnavailableEngine
 
-    packages = installed_packages()
+    try:
+        packages = installed_packages()
+    except OSError as exc:
+        raise UnavailableEngine.from_os_error(exc).problem from None
     for p in packages:
         sys.stdout.write(f"{p.from_code}→{p.to_code}\t{p.name}\t{p.version}\t{p.path}\n")
     if not packages:
@@ -200,7 +278,9 @@ def _language_tag(value: str) -> str:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("translate", help="translate a document (or every document in a folder)")
     p.add_argument("input", type=Path)
-    p.add_argument("-o", "--output", type=Path, help="output folder (default output/<stem>/)")
+    p.add_argument("-o", "--output", type=Path,
+                   help="folder to write into: each input gets its own DIR/<name>/ "
+                        "(default output/)")
     p.add_argument("--model", help="PATH to an .argosmodel or package folder, 'auto' (may "
                                    "download), or 'none'; default: the installed zh→en package")
     from .cli_terms import glossary_args
@@ -232,6 +312,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="script of the Chinese column in the parallel outputs (default: as the "
                         "input was written)")
     p.add_argument("--quiet", "-q", action="store_true")
+    limits.add_arguments(p)
     p.set_defaults(func=cmd_translate)
 
     m = sub.add_parser("model", help="install and list Argos translation packages")
@@ -249,4 +330,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--against", type=Path, help="the export's .json (default: beside FILE)")
     p.add_argument("--input", type=Path, help="the current source document (default: the path "
                                               "recorded in the export)")
+    limits.add_arguments(p)
     p.set_defaults(func=cmd_import)

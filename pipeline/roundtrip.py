@@ -12,7 +12,6 @@ comes from the file (bitext's own or a foreign tool's, whichever side is Chinese
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from .memory.tmx import tmx_bytes
 from .memory.update import Edit, update_tmx
 from .model import Segment
 from .script import to_simplified
-from .textio import atomic_write_bytes, decode, read_bytes
+from .textio import atomic_write_bytes, read_json_object
 
 # what `bitext translate` appends to the stem; only these are stripped to find the export
 EXPORT_SUFFIXES = (".parallel.docx", ".en.docx", ".parallel.md", ".en.md", ".xlf", ".xliff",
@@ -113,7 +112,7 @@ def _load_export(path: Path) -> dict[str, Segment]:
     from .writers.json_doc import document_from_dict
 
     try:
-        export = document_from_dict(json.loads(decode(read_bytes(path), str(path))))
+        export = document_from_dict(read_json_object(path))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BitextError(f"not a bitext export JSON ({exc})", path=str(path))
     index = export.segment_index()

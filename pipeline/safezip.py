@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from .errors import BitextError
 
@@ -39,5 +40,16 @@ def open_docx(data: bytes, path: str, hint: str) -> zipfile.ZipFile:
         raise BitextError("not a Word document (no word/document.xml)", path=path, hint=hint)
     for name in names:
         if name.endswith((".xml", ".rels")):
-            reject_entities(zf.read(name), f"{path} ({name})")
+            reject_entities(read_member(zf, name, path), f"{path} ({name})")
     return zf
+
+
+def read_member(zf: zipfile.ZipFile, name: str, path: str) -> bytes:
+    """One member's bytes; a damaged member (bad CRC, truncated or unknown compression) is the
+    user's file being broken, not a bug."""
+    try:
+        return zf.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+            ValueError, OSError) as exc:
+        raise BitextError(f"damaged archive member {name} ({exc})", path=path,
+                          hint="re-save the document from Word or LibreOffice") from None

@@ -205,6 +205,12 @@ def _check_zip(path: Path) -> str:
     return top
 
 
+def _damaged(zip_path: Path, exc: Exception) -> PackageError:
+    """A member that fails its CRC or does not decompress: the download is broken."""
+    return PackageError(f"the package archive is damaged ({exc})", path=str(zip_path),
+                        hint="download the package again")
+
+
 def _extract(zip_path: Path, dest: Path) -> None:
     """Unpack into a temporary sibling, then rename it into place in one step.
 
@@ -341,6 +347,8 @@ def install_package(zip_path: Path | str) -> PackageInfo:
             if dest.exists():
                 shutil.rmtree(dest)
             shutil.move(str(staging / top), str(dest))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise _damaged(zip_path, exc) from None
         except OSError as exc:
             raise PackageError(f"could not install the package ({exc})", path=str(zip_path),
                                hint=f"check free space and permissions of {install_dir}") from None

@@ -182,28 +182,79 @@ def conflicts(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
+# Spreadsheets run a cell that starts with one of these as a formula (`=cmd|' /c calc'!A1`):
+# written with a leading apostrophe, which spreadsheets show as text and `read_table` removes.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """TSV or CSV rows keyed by header, with their line numbers."""
-    text = decode(read_bytes(path), str(path))
+    """TSV or CSV rows keyed by header, with the line each row starts on.
+
+    A row the file cannot mean as written comes back as `{"_bad": why}` so `validate` lists it
+    at file:line: a quote left open (it would swallow the rows after it), a field over the csv
+    module's limit, characters no output can hold. A tab inside a quoted field becomes a space:
+    the TBX exchange and the TSV itself use tabs to separate fields.
+    """
+    where = str(path)
+    text = decode(read_bytes(path), where)
     delimiter = "," if path.suffix.lower() == ".csv" else "\t"
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise BitextError("glossary is empty", path=str(path))
+        raise BitextError("glossary is empty", path=where) from None
+    except csv.Error as exc:
+        raise BitextError(f"unreadable header ({exc})", path=where, line=1) from None
     if "source" not in header or "target" not in header:
-        raise BitextError("header must name at least 'source' and 'target' columns", path=str(path),
+        raise BitextError("header must name at least 'source' and 'target' columns", path=where,
                           line=1, hint=f"columns: {', '.join(COLUMNS)}")
     rows = []
-    for row in reader:
-        line = reader.line_num
+    end = reader.line_num
+    while True:
+        line = end + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over csv.field_size_limit(): refuse the whole file
+            raise BitextError(f"unreadable row ({exc})", path=where, line=reader.line_num,
+                              hint="a field this long is not a term; look for a stray quote "
+                                   "(\") before it") from None
+        end = reader.line_num
         if not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
             continue
-        if len(row) > len(header):
-            rows.append((line, {"source": "", "_bad": f"{len(row)} fields, header has {len(header)}"}))
+        problem = _row_problem(row, header, line, end)
+        if problem:
+            rows.append((line, {"source": "", "_bad": problem}))
             continue
-        rows.append((line, dict(zip(header, row))))
+        rows.append((line, dict(zip(header, (_cell(c) for c in row)))))
     return rows
+
+
+def _row_problem(row: list[str], header: list[str], line: int, end: int) -> str | None:
+    if end > line and any("\n" in c for c in row):
+        return (f"a quoted field runs from line {line} to line {end}: a quote (\") is not "
+                f"closed, which swallows the rows after it")
+    if len(row) > len(header):
+        return f"{len(row)} fields, header has {len(header)}"
+    for cell in row:
+        bad = _UNSAFE_CHAR.search(cell)
+        if bad:
+            return f"control character U+{ord(bad.group()):04X} in a field"
+    return None
+
+
+def _cell(value: str) -> str:
+    """A cell as meant: a tab inside it as a space, the formula guard apostrophe removed."""
+    value = value.replace("\t", " ")
+    if value.startswith("'") and value[1:2] and value[1] in FORMULA_START:
+        return value[1:]
+    return value
+
+
+def _neutralise(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def load_file(path: Path, *, skip_untranslated: bool = False) -> tuple[list[Entry], list[Problem]]:
@@ -288,5 +339,5 @@ def write_tsv(entries: list[Entry]) -> str:
     writer = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
     for e in entries:
-        writer.writerow(e.to_row())
+        writer.writerow([_neutralise(cell) for cell in e.to_row()])
     return buf.getvalue()

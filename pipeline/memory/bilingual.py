@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BitextError
 from ..model import Segment
-from ..textio import decode, read_bytes
+from ..textio import decode, read_bytes, read_json_object
 from .inline import InlineText, collapse_space
 from .langs import Role, role
 from .store import TranslationMemory, load_tmx, load_xliff, require_pairs, tm_key
@@ -44,7 +43,7 @@ def _from_json(path: Path) -> Bilingual:
     from ..writers.json_doc import document_from_dict
 
     try:
-        doc = document_from_dict(json.loads(decode(read_bytes(path), str(path))))
+        doc = document_from_dict(read_json_object(path))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BitextError(f"not a bitext segment JSON ({type(exc).__name__}: {exc})",
                           path=str(path), hint="give the .json that `bitext translate` wrote")

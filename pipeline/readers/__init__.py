@@ -4,8 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from .. import limits
 from ..errors import BitextError
 from ..model import Document
+from ..sanitize import Sanitizer
 from ..script import detect_script
 from ..structure import build_document
 from ..textio import decode, read_bytes
@@ -26,18 +28,25 @@ def read_document(path: Path | str) -> Document:
     if suffix not in SUPPORTED:
         raise BitextError(f"unsupported file type '{suffix or '(none)'}'", path=str(path),
                           hint=f"supported: {', '.join(SUPPORTED)}")
+    clean = Sanitizer()  # characters no output can hold: removed here, listed in doc.dropped
     if suffix == ".docx":
         from .docx import read_docx
 
         if not data:
             raise BitextError("file is empty", path=str(path), hint="give a DOCX with text in it")
         blocks = read_docx(data, str(path))
+        clean.blocks(blocks)
         sample = "".join(b.text for b in blocks)
     else:
-        text = decode(data, str(path))
+        text = clean.text(decode(data, str(path)))
+        del data  # the bytes are not needed any more: halve the peak on a big file
         blocks = TEXT_READERS[suffix](text)
         sample = text
     doc = build_document(blocks, path=str(path), script=detect_script(sample))
+    doc.dropped.extend(clean.dropped())
+    count = sum(1 for _ in doc.segments())
+    if count > limits.value(limits.MAX_SEGMENTS):
+        raise limits.too_big(limits.MAX_SEGMENTS, "segment count", count, path=str(path))
     if not any(True for _ in doc.body_segments()) and doc.title is None:
         raise BitextError("no text found to translate", path=str(path),
                           hint="is this the right file?")

@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import BitextError
-from ..safezip import open_docx
+from ..safezip import open_docx, read_member
 from ..textio import read_bytes
 from ..xmlsafe import parse_xml
 
@@ -119,9 +119,10 @@ def read_parallel_docx(path: Path) -> list[tuple[str, str, str]]:
     data = read_bytes(path)
     zf = open_docx(data, where, hint="give the parallel .docx that `bitext` wrote")
     names = set(zf.namelist())
-    document = parse_xml(zf.read("word/document.xml"), f"{where} (word/document.xml)")
+    document = parse_xml(read_member(zf, "word/document.xml", where),
+                         f"{where} (word/document.xml)")
     rels_name = "word/_rels/document.xml.rels"
-    rels = (parse_xml(zf.read(rels_name), f"{where} ({rels_name})")
+    rels = (parse_xml(read_member(zf, rels_name, where), f"{where} ({rels_name})")
             if rels_name in names else None)
     found: dict[str, dict[str, list[str]]] = {}
     done: set[str] = set()
@@ -132,7 +133,8 @@ def read_parallel_docx(path: Path) -> list[tuple[str, str, str]]:
                                "copying its text into a new document drops the bookmarks")
     footnotes = _footnotes_member(names, rels)
     if footnotes is not None:
-        _collect(parse_xml(zf.read(footnotes), f"{where} ({footnotes})"), found, done)
+        _collect(parse_xml(read_member(zf, footnotes, where), f"{where} ({footnotes})"), found,
+                 done)
     return [(seg_id, "".join(sides.get(SOURCE_PREFIX, [])).strip(),
              "".join(sides.get(TARGET_PREFIX, [])).strip())
             for seg_id, sides in found.items()]

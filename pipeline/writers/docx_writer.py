@@ -63,6 +63,7 @@ from .common import (build_date, first_anchors, footnote_numbers, footnote_order
                      speaker_label, target_text)
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
+from .docx_spill import Spill
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -261,8 +262,9 @@ def _app_properties(document: DocxDocument) -> None:
             part._blob = _APP_XML.format(version=__version__).encode()
 
 
-def _stable_zip(data: bytes) -> bytes:
-    """Re-zip with fixed member timestamps (python-docx stamps the current time)."""
+def _stable_zip(data: bytes, spill: Spill | None = None) -> bytes:
+    """Re-zip with fixed member timestamps (python-docx stamps the current time); the body
+    spilled out of the tree goes back into word/document.xml here, streamed."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -270,6 +272,11 @@ def _stable_zip(data: bytes) -> bytes:
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
+            if spill is not None and spill.used and info.filename == "word/document.xml":
+                with dst.open(member, "w") as fh:
+                    for piece in spill.splice(src.read(info.filename)):
+                        fh.write(piece)
+                continue
             dst.writestr(member, src.read(info.filename))
     return out.getvalue()
 
@@ -297,6 +304,7 @@ class _Builder:
         self._sect_pr: etree._Element | None = None
         self.body_element = self.docx.element.body
         self.bookmarks = _Bookmarks()
+        self.spill = Spill()  # long bodies leave the tree as compressed XML
         self.numbers = footnote_numbers(doc)
         self.first_anchor = first_anchors(doc, set(self.numbers))
         self.referenced: set[str] = set()
@@ -439,7 +447,7 @@ class _Builder:
         _app_properties(self.docx)
         buffer = io.BytesIO()
         self.docx.save(buffer)
-        atomic_write_bytes(Path(path), _stable_zip(buffer.getvalue()))
+        atomic_write_bytes(Path(path), _stable_zip(buffer.getvalue(), self.spill))
 
 
 # ---------------------------------------------------------------------------- the editions
@@ -488,6 +496,7 @@ def write_parallel_docx(doc: Document, path: Path, *, source_script: str = "simp
     body_tr, heading_tr = body_row._tr, heading_row._tr
     tbl.remove(body_tr)
     tbl.remove(heading_tr)
+    first_row = len(tbl)
     for section in doc.sections:
         if section.number or section.title is not None:
             tr = deepcopy(heading_tr)
@@ -500,6 +509,7 @@ def write_parallel_docx(doc: Document, path: Path, *, source_script: str = "simp
                 p = tc.p_lst[0]
                 _list_format(p, para.kind, b.bullets)
                 b.paragraph(p, para, lang)
+            b.spill.maybe(tbl, first_row)
     b.save(path)
 
 
@@ -516,6 +526,7 @@ def write_english_docx(doc: Document, path: Path) -> None:
             paragraph = b.add_paragraph()
             _list_format(paragraph._p, para.kind, b.bullets)
             b.paragraph(paragraph._p, para, "en")
+            b.spill.maybe(b.body_element, 0, -1)  # all but the closing w:sectPr
     b.save(path)
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..model import Document, Dropped, Note, Paragraph, Section, Segment, TermHit
-from ..textio import atomic_write_text
+from ..textio import atomic_write_chunks
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -65,7 +65,14 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
 
 
 def document_to_json(doc: Document) -> str:
-    return json.dumps(document_to_dict(doc), ensure_ascii=False, indent=1) + "\n"
+    return "".join(document_json_chunks(doc))
+
+
+def document_json_chunks(doc: Document) -> Iterator[str]:
+    """`document_to_json` piece by piece, so a big document is written without holding the
+    whole JSON text (and its UTF-8 copy) in memory; the same characters either way."""
+    yield from json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(document_to_dict(doc))
+    yield "\n"
 
 
 def segment_from_dict(d: dict[str, Any]) -> Segment:
@@ -109,4 +116,17 @@ def document_from_dict(data: dict[str, Any]) -> Document:
 
 
 def write(doc: Document, path: Path, review: Review, options: Options) -> None:
-    atomic_write_text(path, document_to_json(doc))
+    atomic_write_chunks(path, _utf8_batches(document_json_chunks(doc)))
+
+
+def _utf8_batches(pieces: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:
+    """Many small strings (a JSON encoder's tokens) as UTF-8 blocks of about `size` chars."""
+    batch: list[str] = []
+    count = 0
+    for piece in pieces:
+        batch.append(piece)
+        count += len(piece)
+        if count >= size:
+            yield "".join(batch).encode("utf-8")
+            batch, count = [], 0
+    yield "".join(batch).encode("utf-8")
