@@ -135,7 +135,7 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
     recorded = exported.pop("").source if exported else ""
     source_path = input_path or (Path(recorded) if recorded else None)
     current = ({s.source for s in read_document(source_path).segments()}
-               if source_path is not None and source_path.is_file() else None)
+               if source_path is not None and source_path.exists() else None)
     if exported is None:
         report.notes.append(f"no export .json: Chinese taken from {path.name} itself"
                             + ("" if current is not None else

@@ -38,10 +38,22 @@ def reject_entities(data: bytes, path: str) -> None:
     """Refuse a document that declares entities, for bytes another parser will read next
     (python-docx, translate-toolkit). Parses only up to the root element's start tag: the DTD
     can sit nowhere else, so this costs the prolog, not the document."""
+    _refuse_in_chunks((data[offset:offset + _FEED] for offset in range(0, len(data), _FEED)),
+                      path)
+
+
+def reject_entities_in_file(path: str) -> None:
+    """`reject_entities` for a file a streaming parser reads next: the prolog is read in
+    blocks, whatever its encoding and however long the comments before the DOCTYPE."""
+    with open(path, "rb") as fh:
+        _refuse_in_chunks(iter(lambda: fh.read(_FEED), b""), path)
+
+
+def _refuse_in_chunks(chunks, path: str) -> None:  # noqa: ANN001 - an iterator of bytes
     parser = etree.XMLPullParser(events=("start",), **_parser_options())
     try:
-        for offset in range(0, len(data), _FEED):
-            parser.feed(data[offset:offset + _FEED])
+        for chunk in chunks:
+            parser.feed(chunk)
             for _event, element in parser.read_events():
                 _refuse_declared_entities(element.getroottree(), path)
                 return

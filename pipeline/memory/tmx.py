@@ -7,7 +7,6 @@ does not matter, a pair is a pair.
 """
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -15,7 +14,7 @@ from typing import Iterator
 from lxml import etree
 
 from ..errors import BitextError
-from ..xmlsafe import reject_entities
+from ..xmlsafe import reject_entities_in_file
 from .inline import InlineText, localname, read_inline
 from .langs import Role, is_traditional, role
 
@@ -87,14 +86,9 @@ def _check_file(path: Path) -> None:
         raise BitextError(f"file is {size} bytes, over the {MAX_TMX_BYTES} byte limit",
                           path=str(path), hint="split the memory")
     try:
-        with path.open("rb") as fh:
-            head = fh.read(1_000_000)
+        reject_entities_in_file(str(path))
     except OSError as exc:
         raise BitextError(f"cannot read: {exc.strerror}", path=str(path))
-    for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        if head.startswith(bom):
-            head = head.decode("utf-16", errors="ignore").encode("utf-8")
-    reject_entities(head, str(path))
 
 
 def iter_tmx(path: Path) -> Iterator[TuPair]:
