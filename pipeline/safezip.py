@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from typing import Iterator
 
 from .errors import BitextError
 
@@ -32,16 +33,27 @@ def check_zip(data: bytes, path: str) -> zipfile.ZipFile:
 
 def open_docx(data: bytes, path: str, hint: str) -> zipfile.ZipFile:
     """A DOCX container both DOCX readers can trust: not a bomb, really Word, no entities."""
-    from .xmlsafe import reject_entities
+    from .xmlsafe import reject_entities_in
 
     zf = check_zip(data, path)
     names = zf.namelist()
     if "word/document.xml" not in names:
         raise BitextError("not a Word document (no word/document.xml)", path=path, hint=hint)
     for name in names:
-        if name.endswith((".xml", ".rels")):
-            reject_entities(read_member(zf, name, path), f"{path} ({name})")
+        if name.endswith((".xml", ".rels")):  # each part's prolog only, streamed
+            reject_entities_in(member_chunks(zf, name, path), f"{path} ({name})")
     return zf
+
+
+def member_chunks(zf: zipfile.ZipFile, name: str, path: str,
+                  size: int = 64 * 1024) -> Iterator[bytes]:
+    """A member's bytes in pieces, with the same errors as `read_member`."""
+    try:
+        with zf.open(name) as fh:
+            while chunk := fh.read(size):
+                yield chunk
+    except _MEMBER_ERRORS as exc:
+        raise _damaged(name, path, exc) from None
 
 
 def read_member(zf: zipfile.ZipFile, name: str, path: str) -> bytes:
@@ -49,7 +61,14 @@ def read_member(zf: zipfile.ZipFile, name: str, path: str) -> bytes:
     user's file being broken, not a bug."""
     try:
         return zf.read(name)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-            ValueError, OSError) as exc:
-        raise BitextError(f"damaged archive member {name} ({exc})", path=path,
-                          hint="re-save the document from Word or LibreOffice") from None
+    except _MEMBER_ERRORS as exc:
+        raise _damaged(name, path, exc) from None
+
+
+_MEMBER_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+                  ValueError, OSError)
+
+
+def _damaged(name: str, path: str, exc: Exception) -> BitextError:
+    return BitextError(f"damaged archive member {name} ({exc})", path=path,
+                       hint="re-save the document from Word or LibreOffice")

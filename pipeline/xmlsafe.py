@@ -7,6 +7,8 @@ is refused outright, so billion-laughs and external-entity files go no further t
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 from lxml import etree
 
 from .errors import BitextError
@@ -38,18 +40,19 @@ def reject_entities(data: bytes, path: str) -> None:
     """Refuse a document that declares entities, for bytes another parser will read next
     (python-docx, translate-toolkit). Parses only up to the root element's start tag: the DTD
     can sit nowhere else, so this costs the prolog, not the document."""
-    _refuse_in_chunks((data[offset:offset + _FEED] for offset in range(0, len(data), _FEED)),
-                      path)
+    reject_entities_in((data[offset:offset + _FEED]
+                        for offset in range(0, max(len(data), 1), _FEED)), path)
 
 
 def reject_entities_in_file(path: str) -> None:
     """`reject_entities` for a file a streaming parser reads next: the prolog is read in
     blocks, whatever its encoding and however long the comments before the DOCTYPE."""
     with open(path, "rb") as fh:
-        _refuse_in_chunks(iter(lambda: fh.read(_FEED), b""), path)
+        reject_entities_in(iter(lambda: fh.read(_FEED), b""), path)
 
 
-def _refuse_in_chunks(chunks, path: str) -> None:  # noqa: ANN001 - an iterator of bytes
+def reject_entities_in(chunks: Iterable[bytes], path: str) -> None:
+    """`reject_entities` for a stream (a zip member): reads only as far as the root element."""
     parser = etree.XMLPullParser(events=("start",), **_parser_options())
     try:
         for chunk in chunks:
