@@ -383,3 +383,29 @@ def test_import_keeps_utf16_and_default_namespace(tmp_path, monkeypatch, capsys)
     assert new.replace("The first sentence.", "First.").replace(STAMP, "20200101T000000Z") \
         .replace(' changeid="bitext"', "") == text
     assert load_memory(memory).get("第一句。").target == "The first sentence."
+
+
+def test_hostile_memories_are_refused_with_exit_2(tmp_path, capsys):
+    bomb = _tmx(tmp_path / "bomb.tmx", _tu("&a;", "x")).read_text(encoding="utf-8").replace(
+        "<tmx", '<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa">]>\n<tmx', 1)
+    (tmp_path / "bomb.tmx").write_text(bomb, encoding="utf-8")
+    fifo = tmp_path / "pipe.tmx"
+    import os
+
+    os.mkfifo(fifo)
+    for path in (tmp_path / "bomb.tmx", fifo):
+        assert main(["check", str(path), "-o", str(tmp_path / "rev")]) == 2
+        assert str(path) in capsys.readouterr().err
+    assert not (tmp_path / "rev").exists()
+
+
+def test_tm_target_with_inline_codes_is_flagged_and_plain(tmp_path):
+    mem = _tmx(tmp_path / "m.tmx", '<tu><tuv xml:lang="zh-CN"><seg>点击<bpt i="1">&lt;b&gt;</bpt>'
+               '保存<ept i="1">&lt;/b&gt;</ept>。</seg></tuv><tuv xml:lang="en"><seg>Click <bpt '
+               'i="1">&lt;b&gt;</bpt>Save<ept i="1">&lt;/b&gt;</ept>.</seg></tuv></tu>')
+    doc = tmp_path / "d.md"
+    doc.write_text("点击保存。\n", encoding="utf-8")
+    assert main(["translate", str(doc), "--tm", str(mem), "--model", "none", "-o",
+                 str(tmp_path / "o"), "--formats", "en.md,xlf", "--quiet"]) == 0
+    assert (tmp_path / "o" / "d" / "d.en.md").read_text(encoding="utf-8").strip() == "Click Save."
+    assert "tm-inline-codes" in (tmp_path / "o" / "d" / "d.xlf").read_text(encoding="utf-8")
