@@ -409,3 +409,15 @@ def test_tm_target_with_inline_codes_is_flagged_and_plain(tmp_path):
                  str(tmp_path / "o"), "--formats", "en.md,xlf", "--quiet"]) == 0
     assert (tmp_path / "o" / "d" / "d.en.md").read_text(encoding="utf-8").strip() == "Click Save."
     assert "tm-inline-codes" in (tmp_path / "o" / "d" / "d.xlf").read_text(encoding="utf-8")
+
+
+def test_import_fills_a_blank_omegat_unit(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    memory = _tmx(tmp_path / "m.tmx", _tu("第一句。", " ") + "\n"
+                  + '<tu><tuv xml:lang="zh-CN"><seg>第二句。</seg></tuv><tuv xml:lang="en"/></tu>')
+    xlf = _edit_xliff(tmp_path / "e.xlf", [("1", "第一句。", "First."), ("2", "第二句。", "Second.")])
+    assert main(["import", str(xlf), "--tm", str(memory)]) == 0
+    assert "2 segment(s) changed" in capsys.readouterr().out
+    tm = load_memory(memory)
+    assert (tm.get("第一句。").target, tm.get("第二句。").target) == ("First.", "Second.")
+    assert len(_units(memory)) == 2
