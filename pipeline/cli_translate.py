@@ -67,6 +67,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
                       progress=not args.quiet)
     many = args.input.is_dir()
     rows, failed, untranslated = [], 0, 0
+    memories: dict = {}
     from tqdm import tqdm
 
     overall = tqdm(files, desc="files", unit="file", file=sys.stderr,
@@ -80,7 +81,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
         base = args.output or Path("output")
         out_dir = base / (path.parent.relative_to(args.input) if many else Path()) / stem
         try:
-            tm = load_tm(tm_paths)
+            key = tuple(tm_paths)  # a folder run reads each memory set once, not per file
+            tm = memories[key] if key in memories else memories.setdefault(key, load_tm(tm_paths))
             result = translate_file(path, out_dir, glossary=glossary, matcher=matcher,
                                     tm=tm, engine=engine, cache=cache, options=options)
         except BitextError as err:
