@@ -125,6 +125,11 @@ def test_blank_targets_are_untranslated_not_matches(tmp_path, capsys):
           "--formats", "json,xlf"])
     err = capsys.readouterr().err
     assert "2 untranslated in TM (blank English)" in err and "hits: exact 1" in err
+    other = _tmx(tmp_path / "other.tmx", _tu("别的句子。", "Another sentence."))
+    main(["translate", str(doc), "--tm", str(mem), "--tm", str(other), "--model", "none",
+          "-o", str(out), "--formats", "json"])
+    assert "other.tmx: 1 units read, 1 used; no hits: this memory added nothing" in \
+        capsys.readouterr().err
     units = read_xliff(out / "d" / "d.xlf").units
     assert [(u.target.text if u.target else None) for u in units] == ["First.", None]
 

@@ -177,8 +177,8 @@ class TranslationMemory:
             self._count(found[0][1], "fuzzy")
         return found[:limit]
 
-    def report_lines(self) -> list[str]:
-        return [line for path in self.paths for line in self.reports[path].lines()]
+    def report_lines(self, with_hits: bool = True) -> list[str]:
+        return [line for path in self.paths for line in self.reports[path].lines(with_hits)]
 
 
 def require_pairs(report: MemoryReport, what: str = "memory") -> None:
