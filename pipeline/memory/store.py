@@ -50,7 +50,7 @@ def chinese_sentences(text: str) -> int:
     return max(1, len([p for p in _SENTENCE_END.split(text) if p.strip()]))
 
 
-@dataclass
+@dataclass(slots=True)
 class Pair:
     """One unit of a memory file as read, before it is accepted or skipped."""
 

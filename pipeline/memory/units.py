@@ -28,7 +28,7 @@ class Level(Enum):
 DUPLICATE_RULE = "most recent change date wins; on a tie, the later unit"
 
 
-@dataclass
+@dataclass(slots=True)
 class TMUnit:
     source: str
     target: str
