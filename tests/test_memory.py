@@ -267,6 +267,7 @@ def test_import_edits_one_unit_in_place(tmp_path, monkeypatch, capsys, name, zh,
     assert main(["import", str(xlf), "--tm", str(memory)]) == 0
     out = capsys.readouterr().out
     assert "1 segment(s) changed" in out and "memory.tmx.bak" in out
+    assert ("holds no zh/en pair (languages: en-us (4), de-de (4))" in out) == (edited is None)
     assert (tmp_path / "memory.tmx.bak").read_bytes() == original.read_bytes()
     after_units = _units(memory)
     assert load_memory(memory, require=False).get(zh).target == en
