@@ -173,6 +173,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
                       target_lang=args.target_lang)
     many = args.input.is_dir()
     rows, failed, untranslated = [], 0, 0
+    memories: dict = {}
     from tqdm import tqdm
 
     overall = tqdm(files, desc="files", unit="file", file=sys.stderr,
@@ -185,7 +186,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
         name = names[path]
         out_dir = base / (path.parent.relative_to(args.input) if many else Path()) / name
         try:
-            tm = load_tm(tm_paths)
+            key = tuple(tm_paths)  # a folder run reads each memory set once, not per file
+            tm = memories[key] if key in memories else memories.setdefault(key, load_tm(tm_paths))
             result = translate_file(path, out_dir, glossary=glossary, matcher=matcher,
                                     tm=tm, engine=engine, cache=cache, options=options,
                                     name=name)

@@ -141,6 +141,10 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
                             + ("" if current is not None else
                                "; pass --input to check it against the current source"))
     tm = load_memory(tm_path, require=False) if tm_path.exists() else TranslationMemory()
+    if tm_path.exists() and not tm.units:
+        found = tm.reports[str(tm_path)].found_languages()
+        report.notes.append(f"{tm_path.name} holds no zh/en pair (languages: {found}); edits "
+                            f"are added to it as new zh/en units")
 
     candidates: list[tuple[str, str, str, str | None]] = []  # id, Chinese, English, baseline
     for seg_id, chinese, english in edited:

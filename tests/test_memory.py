@@ -125,6 +125,11 @@ def test_blank_targets_are_untranslated_not_matches(tmp_path, capsys):
           "--formats", "json,xlf"])
     err = capsys.readouterr().err
     assert "2 untranslated in TM (blank English)" in err and "hits: exact 1" in err
+    other = _tmx(tmp_path / "other.tmx", _tu("别的句子。", "Another sentence."))
+    main(["translate", str(doc), "--tm", str(mem), "--tm", str(other), "--model", "none",
+          "-o", str(out), "--formats", "json"])
+    assert "other.tmx: 1 units read, 1 used; no hits: this memory added nothing" in \
+        capsys.readouterr().err
     units = read_xliff(out / "d" / "d.xlf").units
     assert [(u.target.text if u.target else None) for u in units] == ["First.", None]
 
@@ -262,6 +267,7 @@ def test_import_edits_one_unit_in_place(tmp_path, monkeypatch, capsys, name, zh,
     assert main(["import", str(xlf), "--tm", str(memory)]) == 0
     out = capsys.readouterr().out
     assert "1 segment(s) changed" in out and "memory.tmx.bak" in out
+    assert ("holds no zh/en pair (languages: en-us (4), de-de (4))" in out) == (edited is None)
     assert (tmp_path / "memory.tmx.bak").read_bytes() == original.read_bytes()
     after_units = _units(memory)
     assert load_memory(memory, require=False).get(zh).target == en
@@ -383,3 +389,41 @@ def test_import_keeps_utf16_and_default_namespace(tmp_path, monkeypatch, capsys)
     assert new.replace("The first sentence.", "First.").replace(STAMP, "20200101T000000Z") \
         .replace(' changeid="bitext"', "") == text
     assert load_memory(memory).get("第一句。").target == "The first sentence."
+
+
+def test_hostile_memories_are_refused_with_exit_2(tmp_path, capsys):
+    bomb = _tmx(tmp_path / "bomb.tmx", _tu("&a;", "x")).read_text(encoding="utf-8").replace(
+        "<tmx", '<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa">]>\n<tmx', 1)
+    (tmp_path / "bomb.tmx").write_text(bomb, encoding="utf-8")
+    fifo = tmp_path / "pipe.tmx"
+    import os
+
+    os.mkfifo(fifo)
+    for path in (tmp_path / "bomb.tmx", fifo):
+        assert main(["check", str(path), "-o", str(tmp_path / "rev")]) == 2
+        assert str(path) in capsys.readouterr().err
+    assert not (tmp_path / "rev").exists()
+
+
+def test_tm_target_with_inline_codes_is_flagged_and_plain(tmp_path):
+    mem = _tmx(tmp_path / "m.tmx", '<tu><tuv xml:lang="zh-CN"><seg>点击<bpt i="1">&lt;b&gt;</bpt>'
+               '保存<ept i="1">&lt;/b&gt;</ept>。</seg></tuv><tuv xml:lang="en"><seg>Click <bpt '
+               'i="1">&lt;b&gt;</bpt>Save<ept i="1">&lt;/b&gt;</ept>.</seg></tuv></tu>')
+    doc = tmp_path / "d.md"
+    doc.write_text("点击保存。\n", encoding="utf-8")
+    assert main(["translate", str(doc), "--tm", str(mem), "--model", "none", "-o",
+                 str(tmp_path / "o"), "--formats", "en.md,xlf", "--quiet"]) == 0
+    assert (tmp_path / "o" / "d" / "d.en.md").read_text(encoding="utf-8").strip() == "Click Save."
+    assert "tm-inline-codes" in (tmp_path / "o" / "d" / "d.xlf").read_text(encoding="utf-8")
+
+
+def test_import_fills_a_blank_omegat_unit(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    memory = _tmx(tmp_path / "m.tmx", _tu("第一句。", " ") + "\n"
+                  + '<tu><tuv xml:lang="zh-CN"><seg>第二句。</seg></tuv><tuv xml:lang="en"/></tu>')
+    xlf = _edit_xliff(tmp_path / "e.xlf", [("1", "第一句。", "First."), ("2", "第二句。", "Second.")])
+    assert main(["import", str(xlf), "--tm", str(memory)]) == 0
+    assert "2 segment(s) changed" in capsys.readouterr().out
+    tm = load_memory(memory)
+    assert (tm.get("第一句。").target, tm.get("第二句。").target) == ("First.", "Second.")
+    assert len(_units(memory)) == 2

@@ -18,7 +18,7 @@ CODE_ELEMENTS = frozenset({"bpt", "ept", "it", "ph", "ut", "x", "bx", "ex", "sc"
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InlineCode:
     """A code at a character offset of the visible text; `markup` is the element as written."""
 
@@ -27,7 +27,7 @@ class InlineCode:
     markup: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InlineText:
     text: str
     codes: tuple[InlineCode, ...] = ()

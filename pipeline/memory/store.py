@@ -27,9 +27,10 @@ def tm_keys(texts: list[str]) -> list[str]:
     """Width, spacing, punctuation width and script never make a different sentence.
 
     The script is folded by a Simplified→Traditional→Simplified round trip: plain t2s is not
-    enough, because a Traditional copy comes back with variants (想象 → 想像 → 想像). OpenCC
-    costs about 0.3 ms a call but 0.03 ms a line in one joined call, so memories are keyed in
-    batches (lines never span a newline, so the result is the same as one call per text).
+    enough, because a Traditional copy comes back with variants (想象 → 想像 → 想像). OpenCC's
+    cost is mostly per call, so memories are keyed in batches joined by newlines (a conversion
+    never spans a newline, so the result is the same as one call per text), and texts without
+    Han characters skip it.
     """
     flat = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", t)) for t in texts]
     han = [i for i, t in enumerate(flat) if _CJK.search(t)]  # OpenCC leaves the rest alone
@@ -49,7 +50,7 @@ def chinese_sentences(text: str) -> int:
     return max(1, len([p for p in _SENTENCE_END.split(text) if p.strip()]))
 
 
-@dataclass
+@dataclass(slots=True)
 class Pair:
     """One unit of a memory file as read, before it is accepted or skipped."""
 
@@ -141,7 +142,7 @@ class TranslationMemory:
     def __len__(self) -> int:
         return len(self.units)
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> bool:  # an empty memory is still a memory (`if tm:` means "given")
         return True
 
     def _count(self, unit: TMUnit, kind: str) -> None:
@@ -176,8 +177,8 @@ class TranslationMemory:
             self._count(found[0][1], "fuzzy")
         return found[:limit]
 
-    def report_lines(self) -> list[str]:
-        return [line for path in self.paths for line in self.reports[path].lines()]
+    def report_lines(self, with_hits: bool = True) -> list[str]:
+        return [line for path in self.paths for line in self.reports[path].lines(with_hits)]
 
 
 def require_pairs(report: MemoryReport, what: str = "memory") -> None:

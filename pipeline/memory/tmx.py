@@ -24,7 +24,7 @@ TARGET_LANG = "en"
 MAX_TMX_BYTES = 2 * 1024 * 1024 * 1024  # streaming: the limit guards the disk, not memory
 
 
-@dataclass
+@dataclass(slots=True)
 class TuPair:
     """The Chinese and English variants of one `<tu>` (None where absent)."""
 

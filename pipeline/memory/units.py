@@ -28,7 +28,7 @@ class Level(Enum):
 DUPLICATE_RULE = "most recent change date wins; on a tie, the later unit"
 
 
-@dataclass
+@dataclass(slots=True)
 class TMUnit:
     source: str
     target: str
@@ -69,7 +69,7 @@ class MemoryReport:
         self.skipped[reason] += 1
         self.skipped_examples.setdefault(reason, example)
 
-    def lines(self) -> list[str]:
+    def lines(self, with_hits: bool = False) -> list[str]:
         skipped = "; ".join(f"{n} {r.value}" for r, n in sorted(self.skipped.items(),
                                                                 key=lambda x: x[0].name))
         out = [f"memory {self.path}: {self.units} units read, {self.used} used"
@@ -80,6 +80,8 @@ class MemoryReport:
         if self.hits:
             out[0] += "; hits: " + ", ".join(f"{k} {self.hits[k]}" for k in
                                             ("exact", "paragraph", "fuzzy") if self.hits[k])
+        elif with_hits:
+            out[0] += "; no hits: this memory added nothing to the document"
         if self.repeated_ids:
             out.append(f"  repeated id(s), every copy read: {', '.join(self.repeated_ids[:10])}")
         out += [f"  duplicate: {d.line()}" for d in self.duplicates[:10]]

@@ -75,7 +75,9 @@ def _edit_unit(tu: etree._Element, target: str, now: str, changeid: str) -> bool
     """Replace the English seg of a parsed <tu>; True when inline codes had to be dropped."""
     for tuv in tu:
         if localname(tuv) == "tuv" and role(tuv_lang(tuv)) is Role.ENGLISH:
-            seg = next(c for c in tuv if localname(c) == "seg")
+            seg = next((c for c in tuv if localname(c) == "seg"), None)
+            if seg is None:
+                seg = etree.SubElement(tuv, tuv.tag.replace("tuv", "seg"))
             had_codes = len(seg) > 0
             for child in list(seg):
                 seg.remove(child)

@@ -201,6 +201,8 @@ class Translator:
             unit = self.tm.exact(seg.source) if self.tm else None
             if unit is not None:
                 seg.target, seg.origin = unit.target, "tm"
+                if unit.target_codes:  # the memory's formatting is not carried into the edition
+                    seg.flags.append("tm-inline-codes")
                 bar.update(1)
                 continue
             if self.tm:
