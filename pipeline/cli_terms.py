@@ -108,6 +108,8 @@ def load_bilingual(path: Path) -> list[Segment]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Review any bilingual file. The reports are named `.check.md`/`.check.json`, so the
+    `.review.md` a translate run wrote beside its JSON is never overwritten."""
     from .glossary.matcher import TermMatcher
     from .glossary.termbase import load_glossary
     from .stages.review import review_segments
@@ -118,15 +120,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     review = review_segments(segments, TermMatcher(load_glossary(args.glossary)))
     out_dir = args.output or args.bilingual.parent
     stem = args.bilingual.name.rsplit(".", 1)[0]
-    md_path, json_path = out_dir / f"{stem}.review.md", out_dir / f"{stem}.review.json"
-    atomic_write_text(md_path, review_markdown(review, f"Term-consistency review: {stem}"))
+    md_path, json_path = out_dir / f"{stem}.check.md", out_dir / f"{stem}.check.json"
+    replaced = [p for p in (md_path, json_path) if p.exists()]
+    atomic_write_text(md_path, review_markdown(review, f"Term review: {args.bilingual.name}"))
     atomic_write_text(json_path, review_json(review))
-    status = "clean" if review.clean else f"{len(review.issues)} problem(s) to fix"
+    must = len(review.must_fix)
+    if review.fully_untranslated:
+        status = "untranslated: no segment has English, nothing was reviewed"
+    elif review.clean:
+        status = "clean"
+    else:
+        status = f"{must} must-fix, {len(review.issues) - must} to check"
     sys.stdout.write(f"{len(segments)} segments, {len(review.terms)} glossary terms: {status}\n"
                      f"report: {md_path}\njson:   {json_path}\n")
+    for path in replaced:
+        sys.stdout.write(f"replaced the earlier check report {path}\n")
     for issue in review.issues[: 0 if args.quiet else 20]:
-        sys.stdout.write(f"  {issue.segment}: {issue.kind}: {issue.message}\n")
-    return 0 if review.clean else EXIT_REVIEW
+        sys.stdout.write(f"  {issue.segment}: {issue.severity.value}: {issue.kind.value}: "
+                         f"{issue.message}\n")
+    return EXIT_REVIEW if must or review.fully_untranslated else 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
