@@ -78,9 +78,12 @@ class TermMatcher:
             current = get(start)
             if current is not None and length <= current[0]:
                 continue
-            if ascii_start and start > 0 and _ASCII_WORD.match(folded[start - 1]):
-                continue  # "AI" inside "OpenAI"
-            if ascii_end and end_index + 1 < n and _ASCII_WORD.match(folded[end_index + 1]):
+            if ascii_start and start > 0 and (_ASCII_WORD.match(folded[start - 1]) or (
+                    folded[start - 1] == "-" and start > 1 and _ASCII_WORD.match(folded[start - 2]))):
+                continue  # "AI" inside "OpenAI", "MoE" inside "MiniCPM-MoE-8x2B"
+            if ascii_end and end_index + 1 < n and (_ASCII_WORD.match(folded[end_index + 1]) or (
+                    folded[end_index + 1] == "-" and end_index + 2 < n
+                    and _ASCII_WORD.match(folded[end_index + 2]))):
                 continue
             if entry is not None:
                 best[start] = (length, entry, Decided.ONLY, ())
@@ -126,8 +129,15 @@ def _inflections(word: str) -> str:
     low = word.lower()
     if not low.isalpha() or len(low) <= 2:
         return re.escape(word) + r"(?:s|es|'s|s')?"  # "H100s", "LLMs"
+    if re.search(r"i[sz]ations?$", low):
+        # the action noun and its verb are one word in two roles: 量化 is "quantization" and
+        # "quantize the model", "the quantized model"
+        stem = _spelling(word[:re.search(r"i[sz]ations?$", low).start()])
+        return stem + r"i[sz](?:ations?|e|es|ed|ing)"
     if low.endswith("ing"):
-        return _spelling(word) + r"(?:s|'s)?"
+        # "fine-tuned model", "pre-trained weights": the participle of the same verb; the bare
+        # verb is not accepted ("reason" is not "reasoning")
+        return _spelling(word[:-3]) + r"(?:ings?|ing's|ed)"
     if low.endswith("e"):
         stem = _spelling(word[:-1])
         return stem + r"(?:e|es|ed|ing|e's|es')"

@@ -48,7 +48,9 @@ _MAG_ALT = "|".join(m for m, _ in _CN_MAGNITUDES)
 _ZH_NUMBER = re.compile(
     rf"(?P<ord>第)?(?P<num>{_NUM})\s*(?P<mag>{_MAG_ALT})?(?P<suffix>[KkMmBbTt](?![A-Za-z]))?"
     rf"\s*(?P<pct>%|％)?(?P<date>年|月|日|号)?")
-_ZH_WORD_MAGNITUDE = re.compile(rf"(?<![{_CN_NUMERAL}])(?P<num>[{_CN_NUMERAL}]+?)(?P<mag>万亿|亿|万)")
+# a numeral never starts with 零: 零一万物 is a company (01.AI), not 10,000 of anything
+_ZH_WORD_MAGNITUDE = re.compile(
+    rf"(?<![{_CN_NUMERAL}])(?P<num>[一二两三四五六七八九十百千][{_CN_NUMERAL}]*?)(?P<mag>万亿|亿|万)")
 _ZH_PERCENT_WORDS = re.compile(rf"百分之(?P<num>{_NUM}|[{_CN_NUMERAL}]+)")
 _ZH_RANGE_SEP = re.compile(r"\s*(?:-|–|~|～|至|到)\s*$")
 

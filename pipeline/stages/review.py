@@ -207,7 +207,10 @@ def _record(usage: dict[str, TermUsage], entry: Entry, segment: str, target: str
             a, b = found[i]
             surface = target[a:b]
             u.renderings[surface] = u.renderings.get(surface, 0) + 1
-            u.spellings.setdefault(_canonical(surface), []).append(segment)
+            if _canonical(surface) != _canonical(group[i].form) or not group[i].form.isascii():
+                # a Latin name copied exactly as the Chinese wrote it ("cuda") is faithful,
+                # not drift
+                u.spellings.setdefault(_canonical(surface), []).append(segment)
         else:
             u.renderings["(missing)"] = u.renderings.get("(missing)", 0) + 1
             if segment not in u.to_fix:
@@ -235,6 +238,13 @@ def _name_issues(seg: Segment, source: str, target: str, matches: list[Match]) -
         size = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KkMmBbTt])", token)
         if size and _size_present(float(size.group(1)), size.group(2), target):
             continue
+        base = re.split(r"[-_](?=[0-9]|[A-Za-z]*[0-9])", token)[0]
+        if base != token and len(base) > 2 and re.search(
+                rf"(?<![A-Za-z0-9]){re.escape(base)}(?![A-Za-z0-9])", target, re.IGNORECASE):
+            issues.append(Issue(seg.id, Kind.LOST_NAME, f"'{token}' is shortened to '{base}' in "
+                                                        f"the English", token, Severity.CHECK,
+                                (m.start(), m.start() + len(token))))
+            continue  # "MiniCPM" for "MiniCPM-2B": the family is there, the size is not
         issues.append(Issue(seg.id, Kind.LOST_NAME, f"'{token}' from the Chinese is not in the "
                                                     f"English", token, Severity.MUST_FIX,
                             (m.start(), m.start() + len(token))))
@@ -249,12 +259,18 @@ def _size_present(value: float, unit: str, target: str) -> bool:
     return any(abs(f.value - value * scale) < 1e-6 * value * scale for f in target_values(target))
 
 
-def _number_issues(seg: Segment, source: str, target: str) -> list[Issue]:
+def _number_issues(seg: Segment, source: str, target: str, matches: list[Match]) -> list[Issue]:
+    """One row per distinct wrong value; numbers inside a glossary term (a name such as
+    三星, 360) are the term check's."""
     issues = []
     reported_swap = False
+    seen: set[tuple[NumberKind, float]] = set()
     for p in number_problems(source, target):
         q = p.quantity
         span = (q.start, q.end)
+        if (p.kind, q.value) in seen or any(m.start <= q.start < m.end for m in matches):
+            continue
+        seen.add((p.kind, q.value))
         if p.kind is NumberKind.MAGNITUDE:
             issues.append(Issue(seg.id, Kind.MAGNITUDE, f"{q.text} is {_spell(q.value)}; the "
                                                         f"English says '{p.found}'", q.text,
@@ -291,7 +307,7 @@ def segment_issues(seg: Segment, matcher: TermMatcher, *, usage: dict[str, TermU
     if han:
         issues.append(Issue(seg.id, Kind.HAN, f"'{han.group(0)}' left in the English", None,
                             Severity.MUST_FIX, None, han.span()))
-    issues.extend(_number_issues(seg, source, target))
+    issues.extend(_number_issues(seg, source, target, matches))
     issues.extend(_name_issues(seg, source, target, matches))
     return issues
 
