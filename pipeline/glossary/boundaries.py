@@ -33,13 +33,29 @@ def _tokenizer():  # noqa: ANN202 - jieba.Tokenizer; imported lazily
 
 
 @lru_cache(maxsize=4096)
-def _boundaries(text: str) -> frozenset[int]:
-    cuts = {0}
+def _words(text: str) -> tuple[tuple[int, int], ...]:
+    spans = []
     position = 0
     for word in _tokenizer().cut(text, HMM=False):
+        spans.append((position, position + len(word)))
         position += len(word)
-        cuts.add(position)
-    return frozenset(cuts)
+    return tuple(spans)
+
+
+def _is_part(word: str, start: int, end: int) -> bool:
+    """Is word[start:end] one of the two parts of the compound `word`?
+
+    常识推理 is 常识 + 推理 (commonsense *reasoning*): the rest is a word of two characters or
+    more, so the term keeps its meaning. 轻量化 is 轻 + 量化 only on paper: a single character
+    bound to the term (轻, 减) makes a new word ("lightweight"), and so does a term that is not
+    at either end of the compound (北大 inside 东北大学)."""
+    if start == 0 and end < len(word):
+        rest = word[end:]
+    elif end == len(word) and start > 0:
+        rest = word[:start]
+    else:
+        return False
+    return len(rest) >= 2 and rest in _tokenizer().FREQ and _tokenizer().FREQ[rest] > 0
 
 
 @lru_cache(maxsize=1)
@@ -62,9 +78,11 @@ def inside_longer_word(text: str, start: int, end: int) -> bool:
     """True when the Chinese hit text[start:end] is not a word of `text`."""
     if not _HAN.match(text[start]) and not _HAN.match(text[end - 1]):
         return False  # Latin terms have their own boundary check in the matcher
-    cuts = _boundaries(text)
-    if start not in cuts or end not in cuts:
-        return True
+    for a, b in _words(text):
+        crosses = a < start < b or a < end < b
+        if crosses and not (start <= a and b <= end):
+            if not (a <= start and end <= b and _is_part(text[a:b], start - a, end - a)):
+                return True
     if text[:start].endswith(_DETERMINERS):
         words = [w for w in _tokenizer().cut(text[start:end], HMM=False)]
         if len(words) >= 2 and words[-1] in _verbs():

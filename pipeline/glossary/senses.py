@@ -74,7 +74,9 @@ def choose_sense(entries: Iterable[Entry], text: str, start: int, end: int, para
     form = plain[0].sources[0]
     if document and form in document:
         return document[form], Decided.DOCUMENT
-    return next((e for e in plain if not e.context), plain[0]), Decided.DEFAULT
+    # no evidence: the general sense, the one with the fewest fixed contexts (file order breaks
+    # ties); 推理 → reasoning, whose inference sense lists nine deployment contexts
+    return min(plain, key=lambda e: len(e.context)), Decided.DEFAULT
 
 
 def document_senses(entries: Iterable[Entry], texts: Iterable[str]) -> dict[str, Entry]:

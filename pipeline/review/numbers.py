@@ -57,7 +57,7 @@ _ZH_RANGE_SEP = re.compile(r"\s*(?:-|–|~|～|至|到)\s*$")
 _EN_NUMBER = re.compile(
     rf"(?<![A-Za-z0-9.])(?P<num>{_NUM})(?:\s*(?P<ord>st|nd|rd|th)\b)?"
     rf"(?:\s*-?\s*(?P<mag>thousand|million|billion|trillion|hundred|mn|bn)\b|(?P<suffix>[KkMmBbTt])(?![A-Za-z]))?"
-    rf"\s*(?P<pct>%|percent\b|per cent\b|percentage points?\b)?", re.IGNORECASE)
+    rf"\s*(?P<pct>%|percent\b|per cent\b|percentage points?\b|pp\b)?", re.IGNORECASE)
 _EN_WORD = re.compile(
     r"\b(?P<word>" + "|".join(sorted(map(re.escape, _EN_WORDS), key=len, reverse=True))
     + r")\b(?:[\s-]+(?P<mag>thousand|million|billion|trillion|hundred)s?\b)?", re.IGNORECASE)
@@ -120,13 +120,15 @@ def _magnitude(mag: str | None) -> float:
 
 
 def _inside_identifier(text: str, start: int, end: int) -> bool:
-    """7 in "GPT-4o", "Qwen2", "v1.5" or "H100" is part of a name, not a quantity."""
+    """7 in "GPT-4o", "Qwen2", "v1.5" or "H100" is part of a name, not a quantity; 8 in
+    "8-shot" or "4-bit" is a quantity."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
     return bool(re.match(r"[A-Za-z_./\\]", before) or (before == "-" and start > 1
                 and re.match(r"[A-Za-z0-9]", text[start - 2]))
                 or re.match(r"[A-Za-z_]", after) and after not in "KkMmBbTt"
-                or after == "-" and end + 1 < len(text) and text[end + 1].isalpha())
+                and not (after in "xX" and not text[end + 1:end + 2].isalpha())  # 10x
+                or after == "-" and end + 1 < len(text) and text[end + 1].isupper())
 
 
 def source_quantities(text: str) -> list[Quantity]:
@@ -181,6 +183,9 @@ def target_values(text: str) -> list[_Found]:
     """Every value the English expresses, in any common notation."""
     out: list[_Found] = []
     for m in _EN_NUMBER.finditer(text):
+        if _inside_identifier(text, *m.span("num")) and not (
+                m.group("mag") or m.group("suffix") or m.group("pct")):
+            continue  # the 4 of "GPT-4o"
         value = _digits(m.group("num"))
         mag = m.group("mag") or m.group("suffix")
         if mag:
@@ -222,32 +227,42 @@ def _mantissa(value: float) -> str:
 
 
 def number_problems(source: str, target: str) -> list[NumberProblem]:
-    """Source numbers the English lacks, carries with the wrong magnitude, or swaps."""
+    """Source numbers the English lacks, carries with the wrong magnitude, or swaps.
+
+    Digits are matched to digits first and to number words ("one", "twice") only after, so
+    "默认值为 1" → "… in one update, default value is 2" is not excused by the "one"."""
     quantities = source_quantities(source)
     if not quantities:
         return []
     found = target_values(target)
-    free = Counter(f.value for f in found)
+    digits = [f for f in found if f.text[:1].isdigit()]
+    free = Counter(id(f) for f in found)
     problems: list[NumberProblem] = []
     placed: list[tuple[Quantity, _Found]] = []
-    for q in quantities:
-        hit = next((f for f in found if free[f.value] > 0 and _matches(q, f.value)), None)
-        if hit is None:
-            hit = next((f for f in found if _matches(q, f.value)), None)  # 2 → "two … both"
+    unplaced: list[Quantity] = []
+    for pool in (digits, found):
+        for q in [q for q in quantities if q not in {p for p, _ in placed}]:
+            hit = next((f for f in pool if free[id(f)] > 0 and _matches(q, f.value)), None)
             if hit is not None:
+                free[id(hit)] -= 1
                 placed.append((q, hit))
-                continue
-            same_digits = next((f for f in found if not any(_matches(p, f.value) for p in quantities)
-                                and _mantissa(f.value) == _mantissa(q.value) and q.value >= 1000
-                                and not _close(f.value, q.value)), None)
-            if same_digits is not None:
-                problems.append(NumberProblem(NumberKind.MAGNITUDE, q, same_digits.text))
-            else:
-                problems.append(NumberProblem(NumberKind.MISSING, q))
+    leftover = [f for f in digits if free[id(f)] > 0
+                and not any(_matches(q, f.value) for q in quantities)]
+    for q in quantities:
+        if any(p is q for p, _ in placed):
             continue
-        free[hit.value] -= 1
-        placed.append((q, hit))
-    problems.extend(_swaps(source, target, placed))
+        if any(_matches(q, f.value) for f in found):
+            continue  # 2 → "two … both": said twice in English, once in Chinese
+        same_digits = next((f for f in leftover if _mantissa(f.value) == _mantissa(q.value)
+                            and q.value >= 1000), None)
+        if same_digits is not None:
+            problems.append(NumberProblem(NumberKind.MAGNITUDE, q, same_digits.text))
+        else:
+            problems.append(NumberProblem(NumberKind.MISSING, q))
+    for q, f in placed:
+        if q.kind == "plain" and not f.text[:1].isdigit() and q.text[:1].isdigit() and leftover:
+            problems.append(NumberProblem(NumberKind.MISSING, q, leftover[0].text))
+    problems.extend(_swaps(source, target, sorted(placed, key=lambda qf: qf[0].start)))
     return problems
 
 
@@ -258,6 +273,9 @@ def _anchor_before(text: str, position: int, window: int = 24) -> str | None:
     """The Latin name nearest before a number, within its clause ("Yi-34B 得分 76.3")."""
     head = text[max(0, position - window):position]
     head = re.split(r"[，；。！？、,;:：]", head)[-1]
+    near = re.search(r"([A-Za-z][A-Za-z0-9.\-]*)\s*[=:：]?\s*[(（]?\s*$", head)
+    if near:
+        return near.group(1)  # "x = 2", "GSM8K（8-shot"
     names = [m.group(0) for m in _ANCHOR.finditer(head)
              if len(m.group(0)) > 1 and re.search(r"[A-Z0-9]", m.group(0))]
     return names[-1] if names else None

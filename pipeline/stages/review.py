@@ -32,8 +32,9 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9.+\-]*[A-Za-z0-9+]|(?<![A-Za-z0-9])[A-Z](?![A-Za-z0-9])")
 
 
-_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|one|ones|both|"
-                      r"former|latter|he|she|him|her|his)\b", re.IGNORECASE)
+# pronouns that stand for a noun; determiners ("this tutorial") do not
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|one|ones|he|she|him|her|his|the former|"
+                      r"the latter)\b", re.IGNORECASE)
 
 
 class Kind(Enum):
