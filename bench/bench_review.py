@@ -18,6 +18,7 @@ from collections import Counter
 from _util import ROOT
 from review_plants import DEV, PLANTED, read_pairs, review_by_document
 
+from pipeline.glossary.boundaries import _tokenizer
 from pipeline.glossary.matcher import TermMatcher
 from pipeline.glossary.termbase import load_glossary
 from pipeline.stages.review import Severity
@@ -32,6 +33,10 @@ def per_100(rows: int, segs: int) -> float:
 def main() -> None:
     matcher = TermMatcher(load_glossary())
     start = time.perf_counter()
+    _tokenizer()
+    print(f"jieba dictionary load (once per process, only when a hit needs a boundary check): "
+          f"{time.perf_counter() - start:.2f} s")
+    start = time.perf_counter()
     dev = read_pairs(DEV)
     issues = review_by_document(dev, matcher)
     seconds = time.perf_counter() - start
@@ -39,7 +44,7 @@ def main() -> None:
     print(f"dev: {len(dev)} segments, {len(issues)} rows "
           f"({sev[Severity.MUST_FIX]} must-fix, {sev[Severity.CHECK]} check): "
           f"{per_100(len(issues), len(dev)):.1f} per 100 segments (target ≤ 8); "
-          f"{seconds:.2f} s including the jieba load")
+          f"{seconds:.2f} s")
 
     classes = {(r["segment"], r["kind"], r["term"]): r["class"]
                for r in csv.DictReader((FOLDER / "flags.tsv").open(encoding="utf-8"),

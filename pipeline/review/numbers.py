@@ -125,7 +125,7 @@ def _inside_identifier(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
     return bool(re.match(r"[A-Za-z_./\\]", before) or (before == "-" and start > 1
-                and re.match(r"[A-Za-z0-9]", text[start - 2]))
+                and re.match(r"[A-Za-z]", text[start - 2]))  # GPT-4, not the range 3-5
                 or re.match(r"[A-Za-z_]", after) and after not in "KkMmBbTt"
                 and not (after in "xX" and not text[end + 1:end + 2].isalpha())  # 10x
                 or after == "-" and end + 1 < len(text) and text[end + 1].isupper())

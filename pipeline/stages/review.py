@@ -136,7 +136,8 @@ def forbidden_hits(target: str, matches: list[Match]) -> list[tuple[Match, str, 
                 continue
             seen.add((m.entry.id, bad))
             for x, y in find_english(target, bad, inflect=False):
-                if not any(a <= x and y <= b for a, b in claimed):
+                taken = any(a < y and x < b for _, _, (a, b) in hits)  # "big model(s)": one row
+                if not taken and not any(a <= x and y <= b for a, b in claimed):
                     hits.append((m, bad, (x, y)))
     return hits
 

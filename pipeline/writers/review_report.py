@@ -71,7 +71,7 @@ def review_markdown(review: Review, title: str = "Term review") -> str:
                          f"{_marked(review.sources.get(i.segment, ''), i.source_span)} | "
                          f"{_marked(review.targets.get(i.segment, ''), i.target_span)} |")
         lines.append("")
-    lines += ["## Terms", "", "| Term | Preferred | Occurrences | Renderings | Segments to fix |",
+    lines += ["## Terms", "", "| Term | Preferred | Occurrences | Renderings | Not rendered in |",
               "|---|---|---|---|---|"]
     for usage in sorted(review.terms.values(), key=lambda u: (-u.occurrences, u.term_id)):
         renderings = ", ".join(f"{r} ×{n}" for r, n in sorted(usage.renderings.items()))
