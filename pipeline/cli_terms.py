@@ -72,7 +72,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                           path=str(args.file))
     existing = load_file(args.into)[0] if args.into.exists() else []
     known = {(s, tuple(e.context)) for e in existing for s in e.sources}
-    added = [e for e in incoming if not any((s, tuple(e.context)) in known for s in e.sources)]
+    # a sense row (推理 → reasoning, with cue words) is already what a plain "推理,reasoning" says
+    known |= {(s, e.target) for e in existing for s in e.sources}
+    added = [e for e in incoming if not any((s, tuple(e.context)) in known
+                                            or (s, e.target) in known for s in e.sources)]
     clashes = conflicts(existing + incoming)
     merged = existing + added
     atomic_write_text(args.into, write_tsv(merged))
