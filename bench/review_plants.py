@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.glossary.matcher import STRONG, TermMatcher, find_renderings  # noqa: E402
+from pipeline.glossary.matcher import TermMatcher, find_renderings  # noqa: E402
+from pipeline.glossary.senses import STRONG  # noqa: E402
 from pipeline.glossary.termbase import load_glossary  # noqa: E402
 from pipeline.model import Segment  # noqa: E402
 from pipeline.review.scope import mask  # noqa: E402

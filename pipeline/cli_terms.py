@@ -138,7 +138,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                      f"report: {md_path}\njson:   {json_path}\n")
     for path in replaced:
         sys.stdout.write(f"replaced the earlier check report {path}\n")
-    for issue in review.issues[: 0 if args.quiet else 20]:
+    for issue in review.issues[: 0 if args.quiet or review.fully_untranslated else 20]:
         sys.stdout.write(f"  {issue.segment}: {issue.severity.value}: {issue.kind.value}: "
                          f"{issue.message}\n")
     return EXIT_REVIEW if must or review.fully_untranslated else 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,6 @@ from pipeline.review.numbers import NumberKind, number_problems, source_quantiti
 from pipeline.review.scope import mask
 from pipeline.stages.review import Kind, Severity, review_segments
 from pipeline.writers.review_report import review_dict, review_markdown
-from pipeline.tm import tmx_bytes
 from tests.conftest import ROOT
 
 
@@ -242,8 +240,19 @@ def test_check_on_the_sample_is_clean_and_writes_its_own_report(tmp_path):
 
 
 def test_check_on_an_untranslated_edition_says_so(tmp_path):
-    path = tmp_path / "u.tmx"
-    path.write_bytes(tmx_bytes([("1", "强化学习很重要。", "", ""), ("2", "大模型很贵。", "", "")]))
+    source = tmp_path / "u.md"
+    source.write_text("# 标题\n\n强化学习很重要。大模型很贵。\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pipeline", "translate", str(source), "--model",
+                          "none", "--tm", "none", "--cache", "none", "--formats",
+                          "json,review.md", "-o", str(tmp_path / "out")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    edition = tmp_path / "out" / "u" / "u.json"
+    assert run.returncode == 3 and edition.exists()
+    translate_report = (tmp_path / "out" / "u" / "u.review.md").read_bytes()
+    result = _check(str(edition))
+    assert result.returncode == 1
+    assert "untranslated: no segment has English" in result.stdout and "clean" not in result.stdout
+    assert (tmp_path / "out" / "u" / "u.review.md").read_bytes() == translate_report
     segments = [Segment(id="1", source="强化学习很重要。"), Segment(id="2", source="大模型很贵。")]
     review = review_segments(segments, TermMatcher(load_glossary([ROOT / "glossary" / "ai-terms.tsv"])))
     assert review.fully_untranslated and not review.clean

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from ..model import TermHit
-from .senses import STRONG, Decided, choose_sense
+from .senses import Decided, choose_sense
 from .termbase import Entry, Glossary
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")

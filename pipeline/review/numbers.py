@@ -239,7 +239,6 @@ def number_problems(source: str, target: str) -> list[NumberProblem]:
     free = Counter(id(f) for f in found)
     problems: list[NumberProblem] = []
     placed: list[tuple[Quantity, _Found]] = []
-    unplaced: list[Quantity] = []
     for pool in (digits, found):
         for q in [q for q in quantities if q not in {p for p, _ in placed}]:
             hit = next((f for f in pool if free[id(f)] > 0 and _matches(q, f.value)), None)

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..glossary.boundaries import inside_longer_word
-from ..glossary.matcher import STRONG, Decided, Match, TermMatcher, find_english, find_renderings
-from ..glossary.senses import document_senses
+from ..glossary.matcher import Match, TermMatcher, find_english, find_renderings
+from ..glossary.senses import STRONG, Decided, document_senses
 from ..glossary.termbase import Entry, Tier
 from ..model import Segment
 from ..review.numbers import NumberKind, number_problems
@@ -187,7 +187,9 @@ def _term_issues(seg: Segment, source: str, target: str, matches: list[Match], c
             continue
         seen_before = term_id in context.previous_terms
         if entry.is_name:
-            kind, text = Kind.LOST_NAME, f"{m.form} ({entry.target}) is not in the English"
+            kind = Kind.LOST_NAME
+            text = (f"'{entry.target}' is not in the English" if m.form == entry.target
+                    else f"{m.form} ({entry.target}) is not in the English")
         else:
             kind, text = Kind.MISSING, f"{m.form} should be rendered {wanted}"
         severity = Severity.MUST_FIX
