@@ -2,7 +2,7 @@
 
     python bench/bench_review.py
 
-Prints, for the dev set (tests/fixtures/review_dev/dev.tsv, 298 human zh→en pairs from model
+Prints, for the dev set (tests/fixtures/review_dev/dev.tsv, 313 human zh→en pairs from model
 READMEs and docs), the must-fix + check rows per 100 segments; for the planted errors
 (planted.tsv, written by bench/review_plants.py) the share reported at their own segment; the
 same noise figure on the held-out pairs (heldout.tsv), which were not used to tune the rules;
