@@ -299,13 +299,16 @@ def _spell(value: float) -> str:
 
 
 def segment_issues(seg: Segment, matcher: TermMatcher, *, usage: dict[str, TermUsage] | None = None,
-                   context: Context | None = None) -> list[Issue]:
-    """Everything wrong with one segment's English; records renderings into `usage`."""
+                   context: Context | None = None, matches: list[Match] | None = None
+                   ) -> list[Issue]:
+    """Everything wrong with one segment's English; records renderings into `usage`.
+    `matches` are the glossary hits in the masked source when the caller has them already."""
     if seg.target is None or not seg.target.strip():
         return [Issue(seg.id, Kind.UNTRANSLATED, "no English for this segment")]
     context = context or Context()
     source, target = mask(seg.source), mask(seg.target)
-    matches = matcher.find(source, paragraph=context.paragraph, document=context.document)
+    if matches is None:
+        matches = matcher.find(source, paragraph=context.paragraph, document=context.document)
     issues = _term_issues(seg, source, target, matches, context, usage)
     han = _HAN.search(target)
     if han:
@@ -336,12 +339,12 @@ def review_segments(segments: list[Segment], matcher: TermMatcher) -> Review:
     for seg in segments:
         review.sources[seg.id], review.targets[seg.id] = seg.source, seg.target or ""
         context = Context("".join(paragraphs[_paragraph_of(seg.id)]), document, previous)
-        issues = segment_issues(seg, matcher, usage=review.terms, context=context)
+        matches = matcher.find(mask(seg.source), paragraph=context.paragraph, document=document)
+        issues = segment_issues(seg, matcher, usage=review.terms, context=context,
+                                matches=matches)
         review.untranslated += any(i.kind is Kind.UNTRANSLATED for i in issues)
         review.issues.extend(issues)
-        previous = frozenset(m.entry.id for m in matcher.find(mask(seg.source),
-                                                               paragraph=context.paragraph,
-                                                               document=document))
+        previous = frozenset(m.entry.id for m in matches)
     review.issues.extend(_drift(review, matcher))
     return review
 
