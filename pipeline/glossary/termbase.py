@@ -81,11 +81,7 @@ class Entry:
         out: list[str] = []
         for form in self.sources:
             for variant in (form, _GAP.sub("", form), _JOIN.sub(" ", form)):
-                simple = to_simplified(variant)
-                scripts = [variant, to_traditional(variant)]
-                if simple != variant and to_traditional(simple) == variant:
-                    scripts.append(simple)
-                for script in scripts:
+                for script in (variant, to_traditional(variant), simplified_form(variant)):
                     if script and script not in out:
                         out.append(script)
         return out
@@ -102,6 +98,15 @@ class Entry:
                 self.note or "", "yes" if self.keep else "", " | ".join(self.context),
                 "" if self.tier is Tier.ENFORCED else self.tier.value, " | ".join(self.sense),
                 " | ".join(self.admitted)]
+
+
+def simplified_form(form: str) -> str:
+    """The Simplified spelling of a form written in Traditional; any other form as written.
+
+    OpenCC's t2s folds some Simplified characters too (昇腾 → 升腾, a different word), so a form
+    is folded only when it is the Traditional of its folding (機器學習 → 机器学习)."""
+    simple = to_simplified(form)
+    return simple if simple != form and to_traditional(simple) == form else form
 
 
 @dataclass
@@ -133,7 +138,7 @@ class Glossary:
     def lookup(self, chinese: str) -> Entry | None:
         """The default (context-free) entry for a Chinese form: used for speaker names."""
         written = chinese.strip()
-        forms = {written, to_simplified(written)}
+        forms = {written, simplified_form(written)}
         for e in self.entries:
             if not e.context and not e.sense and forms & set(e.sources):
                 return e
@@ -194,7 +199,7 @@ def conflicts(entries: list[Entry]) -> list[Problem]:
     seen: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Entry] = {}
     for e in entries:
         for form in e.sources:
-            key = (to_simplified(form), tuple(e.context), tuple(e.sense))
+            key = (simplified_form(form), tuple(e.context), tuple(e.sense))
             other = seen.get(key)
             if other is None:
                 seen[key] = e
