@@ -15,7 +15,7 @@ import csv
 import time
 from collections import Counter
 
-from _util import ROOT
+from _util import ROOT, child
 from review_plants import DEV, PLANTED, read_pairs, review_by_document
 
 from pipeline.glossary.boundaries import _tokenizer
@@ -31,6 +31,19 @@ def per_100(rows: int, segs: int) -> float:
 
 
 def main() -> None:
+    sample = child(
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from pipeline.cli_terms import load_bilingual\n"
+        "from pipeline.glossary.matcher import TermMatcher\n"
+        "from pipeline.glossary.termbase import load_glossary\n"
+        "from pipeline.stages.review import review_segments\n"
+        "segs = load_bilingual(Path('output/o1-roundtable/o1-roundtable.json'))\n"
+        "m = TermMatcher(load_glossary())\n"
+        "t = time.perf_counter(); r = review_segments(segs, m); s = time.perf_counter() - t\n"
+        "RESULT = dict(rows=len(r.issues), seconds=s, jieba='jieba' in sys.modules)")
+    print(f"sample review: {sample['rows']} rows in {sample['seconds']:.2f} s; jieba loaded: "
+          f"{'yes' if sample['jieba'] else 'no'} (a clean edition never pays for it)")
     matcher = TermMatcher(load_glossary())
     start = time.perf_counter()
     _tokenizer()

@@ -21,7 +21,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     glossary = load_glossary(args.glossary)
     if args.json:
         data = [{"id": e.id, "source": e.forms(), "target": e.target, "forbidden": e.forbidden,
-                 "category": e.category, "note": e.note, "keep": e.keep, "context": e.context}
+                 "category": e.category, "note": e.note, "keep": e.keep, "context": e.context,
+                 "tier": e.tier.value, "sense": e.sense, "admitted": e.admitted}
                 for e in glossary.entries]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     else:
