@@ -286,8 +286,10 @@ def _number_issues(seg: Segment, source: str, target: str, matches: list[Match])
                                     source_span=span))
             reported_swap = True
         else:
-            issues.append(Issue(seg.id, Kind.NUMBER, f"{q.text} ({_spell(q.value)}) is not in the "
-                                                     f"English", q.text, source_span=span))
+            value = "" if _spell(q.value) == q.text else f" ({_spell(q.value)})"
+            instead = f"; it has '{p.found}'" if p.found else ""
+            issues.append(Issue(seg.id, Kind.NUMBER, f"{q.text}{value} is not in the English"
+                                                     f"{instead}", q.text, source_span=span))
     return issues
 
 
