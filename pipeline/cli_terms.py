@@ -33,7 +33,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     glossary = glossary_from_args(args)
     if args.json:
         data = [{"id": e.id, "source": e.forms(), "target": e.target, "forbidden": e.forbidden,
-                 "category": e.category, "note": e.note, "keep": e.keep, "context": e.context}
+                 "category": e.category, "note": e.note, "keep": e.keep, "context": e.context,
+                 "tier": e.tier.value, "sense": e.sense, "admitted": e.admitted}
                 for e in glossary.entries]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     else:
@@ -86,7 +87,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                           path=str(args.file))
     existing = load_file(args.into)[0] if args.into.exists() else []
     known = {(s, tuple(e.context)) for e in existing for s in e.sources}
-    added = [e for e in incoming if not any((s, tuple(e.context)) in known for s in e.sources)]
+    # a sense row (推理 → reasoning, with cue words) is already what a plain "推理,reasoning" says
+    known |= {(s, e.target) for e in existing for s in e.sources}
+    added = [e for e in incoming if not any((s, tuple(e.context)) in known
+                                            or (s, e.target) in known for s in e.sources)]
     clashes = conflicts(existing + incoming)
     merged = existing + added
     atomic_write_text(args.into, write_tsv(merged))
@@ -106,6 +110,8 @@ def load_bilingual(path: Path) -> list[Segment]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Review any bilingual file. The reports are named `.check.md`/`.check.json`, so the
+    `.review.md` a translate run wrote beside its JSON is never overwritten."""
     from .glossary.matcher import TermMatcher
     from .stages.review import review_segments
     from .textio import atomic_write_text
@@ -121,18 +127,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     review = review_segments(segments, TermMatcher(glossary_from_args(args)))
     out_dir = args.output or args.bilingual.parent
     stem = args.bilingual.name.rsplit(".", 1)[0]
-    md_path, json_path = out_dir / f"{stem}.review.md", out_dir / f"{stem}.review.json"
-    for existing in (md_path, json_path):
-        if existing.exists():  # e.g. the review `bitext translate` wrote beside its JSON
-            sys.stdout.write(f"replacing the existing {existing}\n")
-    atomic_write_text(md_path, review_markdown(review, f"Term-consistency review: {stem}"))
+    md_path, json_path = out_dir / f"{stem}.check.md", out_dir / f"{stem}.check.json"
+    replaced = [p for p in (md_path, json_path) if p.exists()]
+    atomic_write_text(md_path, review_markdown(review, f"Term review: {args.bilingual.name}"))
     atomic_write_text(json_path, review_json(review))
-    status = "clean" if review.clean else f"{len(review.issues)} problem(s) to fix"
+    must = len(review.must_fix)
+    if review.fully_untranslated:
+        status = "untranslated: no segment has English, nothing was reviewed"
+    elif review.clean:
+        status = "clean"
+    else:
+        status = f"{must} must-fix, {len(review.issues) - must} to check"
     sys.stdout.write(f"{len(segments)} segments, {len(review.terms)} glossary terms: {status}\n"
                      f"report: {md_path}\njson:   {json_path}\n")
-    for issue in review.issues[: 0 if args.quiet else 20]:
-        sys.stdout.write(f"  {issue.segment}: {issue.kind}: {issue.message}\n")
-    return 0 if review.clean else EXIT_REVIEW
+    for path in replaced:
+        sys.stdout.write(f"replaced the earlier check report {path}\n")
+    for issue in review.issues[: 0 if args.quiet or review.fully_untranslated else 20]:
+        sys.stdout.write(f"  {issue.segment}: {issue.severity.value}: {issue.kind.value}: "
+                         f"{issue.message}\n")
+    return EXIT_REVIEW if must or review.fully_untranslated else 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:

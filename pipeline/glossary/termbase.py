@@ -10,6 +10,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,8 +18,23 @@ from ..errors import BitextError
 from ..script import simplify_aligned, taiwan_phrasing, to_simplified, to_traditional
 from ..textio import decode, read_bytes
 
-COLUMNS = ["source", "target", "forbidden", "category", "note", "keep", "context", "provenance"]
+COLUMNS = ["source", "target", "forbidden", "category", "note", "keep", "context", "tier", "sense",
+           "admitted", "provenance"]
 CATEGORIES = {"concept", "person", "org", "product", "benchmark", "work", "event", "place", "title"}
+NAME_CATEGORIES = CATEGORIES - {"concept"}
+
+
+class Tier(Enum):
+    """What the review does when the preferred rendering is absent.
+
+    Enforced: the rendering must be there (names, products, fixed terms). Suggested: the
+    rendering is what translate uses, but a human translator may word it otherwise (参数 →
+    "parameters" or "weights"), so its absence is not a review problem; a forbidden rendering
+    still is.
+    """
+
+    ENFORCED = "enforced"
+    SUGGESTED = "suggested"
 LIST_SEP = re.compile(r"\s*\|\s*")
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
 _GAP = re.compile(rf"(?<=[{_HAN}])\s+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])\s+(?=[{_HAN}])")
@@ -41,27 +57,46 @@ class Entry:
     note: str | None = None
     keep: bool = False
     context: list[str] = field(default_factory=list)  # patterns with ~ for the term
+    file: str = ""
+    line: int = 0
+    tier: Tier = Tier.ENFORCED
+    # cue words that select this sense of a source shared with other entries (推理 → inference
+    # near 部署, GPU, 速度; → reasoning near 思考, 数学); see glossary/senses.py
+    sense: list[str] = field(default_factory=list)
+    # other renderings a reviewer accepts (TBX "admitted"): 泛化 → "generalize" for the verb
+    admitted: list[str] = field(default_factory=list)
     # where the English comes from (the owner's own English page, a paper title, a publication):
     # what an editor checks before changing an entry
     provenance: str = ""
-    file: str = ""
-    line: int = 0
 
     @property
     def id(self) -> str:
         base = self.sources[0] if self.sources else self.target
-        return f"{base}~{self.target}" if self.context else base
+        return f"{base}~{self.target}" if self.context or self.sense else base
+
+    @property
+    def is_name(self) -> bool:
+        """Names and keep-as-is terms: a lost one is a must-fix, a respelled one is drift."""
+        return self.keep or self.category in NAME_CATEGORIES
+
+    def renderings(self) -> list[str]:
+        return [self.target, *self.admitted]
 
     def forms(self) -> list[str]:
         """Every surface form matched in Chinese text: as written, spacing variants,
-        Traditional."""
+        Traditional, and Simplified where the form as written is Traditional.
+
+        A form is never folded to Simplified at load: OpenCC's t2s turns 昇腾 (Huawei's Ascend,
+        already Simplified) into 升腾, an everyday word. The Simplified variant is added only
+        when the written form is the Traditional of it (機器學習 → 机器学习)."""
         out: list[str] = []
         for form in self.sources:
             for variant in (form, _GAP.sub("", form), _JOIN.sub(" ", form)):
                 taiwan = taiwan_phrasing(variant)
                 # Traditional text is matched after t2s, so the Taiwan wording is also needed
                 # in Simplified characters (晶片 for 芯片)
-                for script in (variant, to_traditional(variant), taiwan, to_simplified(taiwan)):
+                for script in (variant, to_traditional(variant), simplified_form(variant), taiwan,
+                               simplified_form(taiwan)):
                     if script and script not in out:
                         out.append(script)
         return out
@@ -82,7 +117,17 @@ class Entry:
     def to_row(self) -> list[str]:
         return [" | ".join(self.sources), self.target, " | ".join(self.forbidden), self.category,
                 self.note or "", "yes" if self.keep else "", " | ".join(self.context),
-                self.provenance]
+                "" if self.tier is Tier.ENFORCED else self.tier.value, " | ".join(self.sense),
+                " | ".join(self.admitted), self.provenance]
+
+
+def simplified_form(form: str) -> str:
+    """The Simplified spelling of a form written in Traditional; any other form as written.
+
+    OpenCC's t2s folds some Simplified characters too (昇腾 → 升腾, a different word), so a form
+    is folded only when it is the Traditional of its folding (機器學習 → 机器学习)."""
+    simple = to_simplified(form)
+    return simple if simple != form and to_traditional(simple) == form else form
 
 
 @dataclass
@@ -114,9 +159,10 @@ class Glossary:
 
     def lookup(self, chinese: str) -> Entry | None:
         """The default (context-free) entry for a Chinese form: used for speaker names."""
-        simple = to_simplified(chinese.strip())
+        written = chinese.strip()
+        forms = {written, simplified_form(written)}
         for e in self.entries:
-            if not e.context and simple in e.sources:
+            if not e.context and not e.sense and forms & set(e.sources):
                 return e
         return None
 
@@ -132,7 +178,7 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str, *,
     entries: list[Entry] = []
     problems: list[Problem] = []
     for line, row in rows:
-        sources = [to_simplified(s) for s in _split(row.get("source", ""))]
+        sources = _split(row.get("source", ""))
         target = (row.get("target") or "").strip()
         if not sources:
             problems.append(Problem(file, line, "empty source: give the Chinese term"))
@@ -157,19 +203,31 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str, *,
                 problems.append(Problem(file, line, f"context pattern '{pattern}' must contain "
                                                     f"exactly one ~ standing for the term"))
         keep = (row.get("keep") or "").strip().lower() in ("yes", "y", "true", "1")
+        tier_text = (row.get("tier") or "").strip().lower() or Tier.ENFORCED.value
+        try:
+            tier = Tier(tier_text)
+        except ValueError:
+            problems.append(Problem(file, line, f"unknown tier '{tier_text}' (use enforced or "
+                                                f"suggested)"))
+            tier = Tier.ENFORCED
+        admitted = _split(row.get("admitted", ""))
+        for a in admitted:
+            if a in forbidden:
+                problems.append(Problem(file, line, f"'{a}' is both admitted and forbidden"))
         entries.append(Entry(sources, target, forbidden, category,
-                             (row.get("note") or "").strip() or None, keep, context,
-                             (row.get("provenance") or "").strip(), file, line))
+                             (row.get("note") or "").strip() or None, keep, context, file, line,
+                             tier, _split(row.get("sense", "")), admitted,
+                             (row.get("provenance") or "").strip()))
     problems.extend(conflicts(entries))
     return entries, problems
 
 
 def conflicts(entries: list[Entry]) -> list[Problem]:
     problems: list[Problem] = []
-    seen: dict[tuple[str, tuple[str, ...]], Entry] = {}
+    seen: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Entry] = {}
     for e in entries:
         for form in e.sources:
-            key = (form, tuple(e.context))
+            key = (simplified_form(form), tuple(e.context), tuple(e.sense))
             other = seen.get(key)
             if other is None:
                 seen[key] = e

@@ -1,35 +1,78 @@
-"""The term-consistency review: what `bitext check` reports and the translate run embeds.
+"""The term review: what `bitext check` reports and the translate run embeds.
 
 One function decides whether a segment's English honours the glossary (`segment_issues`), so the
 translate stage, the TM test and `bitext check` can never disagree.
+
+Every row must be worth a reviewer's minute, so each check states its evidence:
+- a term is checked only where it is a word of the text (not 量化 inside 轻量化) and outside
+  code, URLs and file names;
+- a sense (推理: inference or reasoning) is enforced as far as its cue words reach;
+- a missing rendering is a must-fix the first time, a "check" where a pronoun or paraphrase is
+  plausible (the term already appeared in this or the previous segment);
+- numbers are compared by value (numbers.py), so 62 亿 → "6.2 billion" is right and
+  3万亿 → "3 billion" is wrong.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 
-from ..glossary.matcher import Match, TermMatcher, find_english
+from ..glossary.boundaries import inside_longer_word
+from ..glossary.matcher import Match, TermMatcher, find_english, find_renderings
+from ..glossary.senses import STRONG, Decided, document_senses
+from ..glossary.termbase import Entry, Tier
 from ..model import Segment
+from ..review.numbers import NumberKind, number_problems
+from ..review.scope import mask
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]|[0-9]")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"]
-_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-          "eighteen", "nineteen", "twenty"]
-_MULTIPLES = {2: ["double", "twice", "twofold"], 3: ["triple", "threefold"], 10: ["tenfold"]}
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# a Latin name in the Chinese: has a capital after its first letter, a digit, or is all caps
+_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9.+\-]*[A-Za-z0-9+]|(?<![A-Za-z0-9])[A-Z](?![A-Za-z0-9])")
 
-ERROR_KINDS = ("missing", "forbidden", "inconsistent", "han", "number", "untranslated")
+
+# pronouns that stand for a noun; determiners ("this tutorial") do not
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|one|ones|he|she|him|her|his|the former|"
+                      r"the latter)\b", re.IGNORECASE)
+
+
+class Kind(Enum):
+    FORBIDDEN = "forbidden"  # a rendering the glossary forbids
+    MISSING = "missing"  # the glossary's rendering is absent
+    REPEAT_DROPPED = "repeat-dropped"  # the term occurs more often in Chinese than English
+    LOST_NAME = "lost-name"  # a name, model or product from the Chinese is absent
+    NUMBER = "number"  # a number's value is absent
+    MAGNITUDE = "magnitude"  # same digits, wrong magnitude (3万亿 → "3 billion")
+    SWAPPED = "swapped"  # two numbers at each other's place
+    HAN = "han"  # Chinese characters left in the English
+    DRIFT = "drift"  # a name spelled differently across segments
+    UNTRANSLATED = "untranslated"
+
+
+class Severity(Enum):
+    MUST_FIX = "must-fix"  # wrong as it stands: the exit code follows these
+    CHECK = "check"  # likely fine (a pronoun, a paraphrase), worth a look
+
+
+KIND_TITLES = {
+    Kind.UNTRANSLATED: "Untranslated segments", Kind.FORBIDDEN: "Forbidden renderings",
+    Kind.NUMBER: "Numbers missing", Kind.MAGNITUDE: "Numbers with the wrong magnitude",
+    Kind.SWAPPED: "Numbers swapped", Kind.LOST_NAME: "Names and models lost",
+    Kind.HAN: "Chinese left in the English", Kind.MISSING: "Terms not rendered",
+    Kind.REPEAT_DROPPED: "Terms dropped at a repeat", Kind.DRIFT: "Names spelled two ways",
+}
 
 
 @dataclass
 class Issue:
     segment: str
-    kind: str  # one of ERROR_KINDS
+    kind: Kind
     message: str
     term: str | None = None
+    severity: Severity = Severity.MUST_FIX
+    source_span: tuple[int, int] | None = None  # the term in the Chinese, for marking
+    target_span: tuple[int, int] | None = None  # the offending English, for marking
 
 
 @dataclass
@@ -40,6 +83,7 @@ class TermUsage:
     occurrences: int = 0
     renderings: dict[str, int] = field(default_factory=dict)
     to_fix: list[str] = field(default_factory=list)
+    spellings: dict[str, list[str]] = field(default_factory=dict)  # canonical → segment ids
 
 
 @dataclass
@@ -47,133 +91,296 @@ class Review:
     issues: list[Issue] = field(default_factory=list)
     terms: dict[str, TermUsage] = field(default_factory=dict)
     segments: int = 0
+    untranslated: int = 0
+    sources: dict[str, str] = field(default_factory=dict)  # segment id → Chinese, for the report
+    targets: dict[str, str] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
         return not self.issues
 
+    @property
+    def must_fix(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.MUST_FIX]
 
-def _number_present(number: str, source: str, end: int, target: str) -> bool:
-    target_numbers = _NUMBER.findall(target)
-    if number in target_numbers:
-        return True
-    low = target.lower()
-    after = source[end:end + 2].strip()
-    if number.isdigit():
-        n = int(number)
-        if after.startswith("月") and 1 <= n <= 12 and _MONTHS[n - 1] in low:
-            return True
-        if after.startswith("年") and len(number) == 2 and any(
-                t.endswith(number) and len(t) == 4 for t in target_numbers):
-            return True
-        words = ([_WORDS[n]] if n < len(_WORDS) else []) + _MULTIPLES.get(n, [])
-        if any(re.search(rf"\b{w}", low) for w in words):
-            return True
-    return False
+    @property
+    def fully_untranslated(self) -> bool:
+        return self.segments > 0 and self.untranslated == self.segments
 
 
-def _token_issues(seg: Segment, target: str) -> list[Issue]:
-    issues = []
-    for m in _TOKEN.finditer(seg.source):
-        token = m.group(0)
-        if not re.search(r"\d", token):
-            continue
-        if re.search(rf"(?<![A-Za-z0-9]){re.escape(token)}s?(?![A-Za-z0-9])", target, re.I):
-            continue
-        numbers = _NUMBER.findall(token)
-        if token.replace(".", "").isdigit() or re.fullmatch(r"[\d.\-–~]+[KkMmBb%]?", token):
-            if all(_number_present(n, seg.source, m.end(), target) for n in numbers):
-                continue
-        issues.append(Issue(seg.id, "number", f"'{token}' from the source is missing in the "
-                                              f"English"))
-    return issues
+@dataclass
+class Context:
+    """What a segment's review may know beyond the segment: its paragraph, the document's
+    sense defaults, and the terms of the previous segment (for pronouns)."""
+
+    paragraph: str = ""
+    document: dict[str, Entry] = field(default_factory=dict)
+    previous_terms: frozenset[str] = frozenset()
 
 
 def forbidden_hits(target: str, matches: list[Match]) -> list[tuple[Match, str, tuple[int, int]]]:
     """Forbidden renderings present in `target`, each once per term occurrence.
 
     A forbidden word inside another term's preferred rendering is legitimate there
-    ("reasoning model" beside 推理侧 → "inference side").
+    ("reasoning model" beside 推理侧 → "inference side"), and so is a word another sense of
+    the same form prefers when the text gives no evidence for either sense.
     """
-    claimed = [span for m in matches for span in find_english(target, m.entry.target)]
+    claimed = [span for m in matches for span in find_renderings(target, m.entry)]
     hits = []
     seen: set[tuple[str, str]] = set()
     for m in matches:
+        weak = m.decided not in STRONG and m.decided is not Decided.PARAGRAPH
+        other_senses = {r.casefold() for e in m.alternatives for r in e.renderings()}
         for bad in m.entry.forbidden:
-            if (m.entry.id, bad) in seen:
+            if (m.entry.id, bad) in seen or (weak and bad.casefold() in other_senses):
                 continue
             seen.add((m.entry.id, bad))
             for x, y in find_english(target, bad, inflect=False):
-                if not any(a <= x and y <= b for a, b in claimed):
+                taken = any(a < y and x < b for _, _, (a, b) in hits)  # "big model(s)": one row
+                if not taken and not any(a <= x and y <= b for a, b in claimed):
                     hits.append((m, bad, (x, y)))
     return hits
 
 
-def segment_issues(seg: Segment, matcher: TermMatcher, *, usage: dict[str, TermUsage] | None = None
-                   ) -> list[Issue]:
-    """Everything wrong with one segment's English; records renderings into `usage`."""
-    if seg.target is None or not seg.target.strip():
-        return [Issue(seg.id, "untranslated", "no English for this segment")]
-    target = seg.target
+def _canonical(surface: str) -> str:
+    """Spelling that matters for a name: case and letters, not spacing or a plural s."""
+    return re.sub(r"(?:'s|s'|s)$", "", re.sub(r"[\s\-]+", " ", surface))
+
+
+def _term_issues(seg: Segment, source: str, target: str, matches: list[Match], context: Context,
+                 usage: dict[str, TermUsage] | None) -> list[Issue]:
     issues: list[Issue] = []
-    matches = matcher.find(seg.source)
-    for m, bad, _ in forbidden_hits(target, matches):
-        issues.append(Issue(seg.id, "forbidden", f"forbidden rendering '{bad}' for '{m.form}' "
-                                                 f"(use '{m.entry.target}')", m.entry.id))
+    for m, bad, span in forbidden_hits(target, matches):
+        if inside_longer_word(source, m.start, m.end):
+            continue
+        severity = Severity.MUST_FIX if m.decided in STRONG else Severity.CHECK
+        issues.append(Issue(seg.id, Kind.FORBIDDEN, f"'{bad}' is forbidden for {m.form}; use "
+                                                    f"'{m.entry.target}'", m.entry.id, severity,
+                            (m.start, m.end), span))
+    by_entry: dict[str, list[Match]] = {}
     for m in matches:
-        entry = m.entry
-        found = find_english(target, entry.target)
+        by_entry.setdefault(m.entry.id, []).append(m)
+    forbidden_terms = {i.term for i in issues}
+    for term_id, group in by_entry.items():
+        entry = group[0].entry
+        weak = any(m.decided not in STRONG for m in group)
+        found = find_renderings(target, entry)
+        if weak and len(found) < len(group):  # no evidence for one sense: any sense will do
+            others = [s for m in group for e in m.alternatives for s in find_renderings(target, e)]
+            found = sorted(set(found) | set(others))
         if usage is not None:
-            u = usage.setdefault(entry.id, TermUsage(entry.id, entry.sources[0], entry.target))
-            u.occurrences += 1
-            for a, b in found:
-                surface = target[a:b]
-                u.renderings[surface] = u.renderings.get(surface, 0) + 1
-            if not found:
-                u.renderings["(missing)"] = u.renderings.get("(missing)", 0) + 1
-                u.to_fix.append(seg.id)
-        if not found:
-            issues.append(Issue(seg.id, "missing", f"'{m.form}' should be rendered "
-                                                   f"'{entry.target}'", entry.id))
-    if _HAN.search(target):
-        issues.append(Issue(seg.id, "han", "Chinese characters left in the English"))
-    issues.extend(_token_issues(seg, target))
+            _record(usage, entry, seg.id, target, group, found)
+        if len(found) >= len(group) or entry.tier is Tier.SUGGESTED or term_id in forbidden_terms:
+            continue
+        unmatched = [m for m in group[len(found):] if not inside_longer_word(source, m.start, m.end)]
+        if not unmatched:
+            continue
+        m = unmatched[0]
+        wanted = " or ".join(f"'{r}'" for r in entry.renderings()[:2])
+        if found and _PRONOUN.search(target, found[0][1]):
+            continue  # "some think o1 matters, others think it doesn't": the pronoun is the term
+        if found:
+            issues.append(Issue(seg.id, Kind.REPEAT_DROPPED,
+                                f"{m.form} occurs {len(found) + len(unmatched)} times in the "
+                                f"Chinese, {wanted} {len(found)} in the English", term_id,
+                                Severity.CHECK, (m.start, m.end)))
+            continue
+        seen_before = term_id in context.previous_terms
+        if entry.is_name:
+            kind = Kind.LOST_NAME
+            text = (f"'{entry.target}' is not in the English" if m.form == entry.target
+                    else f"{m.form} ({entry.target}) is not in the English")
+        else:
+            kind, text = Kind.MISSING, f"{m.form} should be rendered {wanted}"
+        severity = Severity.MUST_FIX
+        if seen_before or weak:
+            severity = Severity.CHECK
+            text += (" (it was in the previous segment: a pronoun may stand for it)"
+                     if seen_before else f" (sense chosen by the {m.decided.value})")
+        issues.append(Issue(seg.id, kind, text, term_id, severity, (m.start, m.end)))
     return issues
 
 
-def _canonical(surface: str) -> str:
-    """Spelling that matters for a name: case and letters, not spacing or a plural s."""
-    return re.sub(r"(?:'s|s)$", "", re.sub(r"[\s\-]+", " ", surface))
+def _record(usage: dict[str, TermUsage], entry: Entry, segment: str, target: str,
+            group: list[Match], found: list[tuple[int, int]]) -> None:
+    """Count each Chinese occurrence once: its rendering, or "(missing)"."""
+    u = usage.setdefault(entry.id, TermUsage(entry.id, entry.sources[0], entry.target))
+    for i, _ in enumerate(group):
+        u.occurrences += 1
+        if i < len(found):
+            a, b = found[i]
+            surface = target[a:b]
+            u.renderings[surface] = u.renderings.get(surface, 0) + 1
+            if _canonical(surface) != _canonical(group[i].form) or not group[i].form.isascii():
+                # a Latin name copied exactly as the Chinese wrote it ("cuda") is faithful,
+                # not drift
+                u.spellings.setdefault(_canonical(surface), []).append(segment)
+        else:
+            u.renderings["(missing)"] = u.renderings.get("(missing)", 0) + 1
+            if segment not in u.to_fix:
+                u.to_fix.append(segment)
+
+
+def _name_issues(seg: Segment, source: str, target: str, matches: list[Match]) -> list[Issue]:
+    """Latin names in the Chinese (FSDP, Q-LoRA, GPT-4o, 7B) that the English lost."""
+    covered = [(m.start, m.end) for m in matches]
+    issues = []
+    seen: set[str] = set()
+    for m in _NAME.finditer(source):
+        token = m.group(0).rstrip(".-")
+        if token in seen or any(a <= m.start() < b for a, b in covered):
+            continue
+        if not (re.search(r"\d", token) or re.search(r"[A-Z]", token[1:])
+                or (token.isupper() and len(token) >= 2)):
+            continue  # ordinary words (Transformer, prompt) may be translated
+        if token.replace(".", "").replace(",", "").isdigit():
+            continue  # plain numbers are the number check's
+        seen.add(token)
+        pattern = rf"(?<![A-Za-z0-9]){re.escape(token)}(?:s|es|'s)?(?![A-Za-z0-9])"
+        if re.search(pattern, target, re.IGNORECASE):
+            continue
+        size = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KkMmBbTt])", token)
+        if size and _size_present(float(size.group(1)), size.group(2), target):
+            continue
+        base = re.split(r"[-_](?=[0-9]|[A-Za-z]*[0-9])", token)[0]
+        if base != token and len(base) > 2 and re.search(
+                rf"(?<![A-Za-z0-9]){re.escape(base)}(?![A-Za-z0-9])", target, re.IGNORECASE):
+            issues.append(Issue(seg.id, Kind.LOST_NAME, f"'{token}' is shortened to '{base}' in "
+                                                        f"the English", token, Severity.CHECK,
+                                (m.start(), m.start() + len(token))))
+            continue  # "MiniCPM" for "MiniCPM-2B": the family is there, the size is not
+        issues.append(Issue(seg.id, Kind.LOST_NAME, f"'{token}' from the Chinese is not in the "
+                                                    f"English", token, Severity.MUST_FIX,
+                            (m.start(), m.start() + len(token))))
+    return issues
+
+
+def _size_present(value: float, unit: str, target: str) -> bool:
+    """7B as "7 billion", 32K as "32,000" or "32k"."""
+    from ..review.numbers import target_values
+
+    scale = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}[unit.lower()]
+    return any(abs(f.value - value * scale) < 1e-6 * value * scale for f in target_values(target))
+
+
+def _number_issues(seg: Segment, source: str, target: str, matches: list[Match]) -> list[Issue]:
+    """One row per distinct wrong value; numbers inside a glossary term (a name such as
+    三星, 360) are the term check's."""
+    issues = []
+    reported_swap = False
+    seen: set[tuple[NumberKind, float]] = set()
+    for p in number_problems(source, target):
+        q = p.quantity
+        span = (q.start, q.end)
+        if (p.kind, q.value) in seen or any(m.start <= q.start < m.end for m in matches):
+            continue
+        seen.add((p.kind, q.value))
+        if p.kind is NumberKind.MAGNITUDE:
+            issues.append(Issue(seg.id, Kind.MAGNITUDE, f"{q.text} is {_spell(q.value)}; the "
+                                                        f"English says '{p.found}'", q.text,
+                                source_span=span))
+        elif p.kind is NumberKind.SWAPPED:
+            if not reported_swap:
+                issues.append(Issue(seg.id, Kind.SWAPPED, f"{q.text} sits at another name's place "
+                                                          f"in the English", q.text,
+                                    source_span=span))
+            reported_swap = True
+        else:
+            value = "" if _spell(q.value) == q.text else f" ({_spell(q.value)})"
+            instead = f"; it has '{p.found}'" if p.found else ""
+            issues.append(Issue(seg.id, Kind.NUMBER, f"{q.text}{value} is not in the English"
+                                                     f"{instead}", q.text, source_span=span))
+    return issues
+
+
+def _spell(value: float) -> str:
+    for name, scale in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6)):
+        if value >= scale:
+            return f"{value / scale:g} {name}"
+    return f"{value:,.10g}"
+
+
+def segment_issues(seg: Segment, matcher: TermMatcher, *, usage: dict[str, TermUsage] | None = None,
+                   context: Context | None = None, matches: list[Match] | None = None
+                   ) -> list[Issue]:
+    """Everything wrong with one segment's English; records renderings into `usage`.
+    `matches` are the glossary hits in the masked source when the caller has them already."""
+    if seg.target is None or not seg.target.strip():
+        return [Issue(seg.id, Kind.UNTRANSLATED, "no English for this segment")]
+    context = context or Context()
+    source, target = mask(seg.source), mask(seg.target)
+    if matches is None:
+        matches = matcher.find(source, paragraph=context.paragraph, document=context.document)
+    issues = _term_issues(seg, source, target, matches, context, usage)
+    han = _HAN.search(target)
+    if han:
+        issues.append(Issue(seg.id, Kind.HAN, f"'{han.group(0)}' left in the English", None,
+                            Severity.MUST_FIX, None, han.span()))
+    issues.extend(_number_issues(seg, source, target, matches))
+    issues.extend(_name_issues(seg, source, target, matches))
+    return issues
+
+
+def _paragraph_of(segment_id: str) -> str:
+    return segment_id.rsplit(".", 1)[0] if "." in segment_id else segment_id
 
 
 def review_segments(segments: list[Segment], matcher: TermMatcher) -> Review:
-    """Per-segment issues, plus names and keep-as-is terms spelled differently across segments.
+    """Per-segment issues, plus names spelled differently across segments (drift).
 
     Concept renderings are already pinned to the preferred English (inflections allowed), so
-    only spelling and case of fixed names can still drift ("GPT-4o" vs "GPT-4O").
+    only spelling and case of names can drift ("GPT-4o" vs "GPT-4O"); each drifting segment is
+    a row naming the segments that use the other spelling.
     """
     review = Review(segments=len(segments))
+    paragraphs: dict[str, list[str]] = {}
     for seg in segments:
-        review.issues.extend(segment_issues(seg, matcher, usage=review.terms))
+        paragraphs.setdefault(_paragraph_of(seg.id), []).append(mask(seg.source))
+    document = document_senses(matcher.glossary.entries, (mask(s.source) for s in segments))
+    previous: frozenset[str] = frozenset()
+    for seg in segments:
+        review.sources[seg.id], review.targets[seg.id] = seg.source, seg.target or ""
+        context = Context("".join(paragraphs[_paragraph_of(seg.id)]), document, previous)
+        matches = matcher.find(mask(seg.source), paragraph=context.paragraph, document=document)
+        issues = segment_issues(seg, matcher, usage=review.terms, context=context,
+                                matches=matches)
+        review.untranslated += any(i.kind is Kind.UNTRANSLATED for i in issues)
+        review.issues.extend(issues)
+        previous = frozenset(m.entry.id for m in matches)
+    review.issues.extend(_drift(review, matcher))
+    return review
+
+
+def _drift(review: Review, matcher: TermMatcher) -> list[Issue]:
     entries = matcher.glossary.by_id()
+    issues = []
     for usage in review.terms.values():
         entry = entries.get(usage.term_id)
-        if entry is None or not (entry.keep or entry.category != "concept"):
+        if entry is None or not entry.is_name or len(usage.spellings) < 2:
             continue
-        forms = {_canonical(s) for s in usage.renderings if s != "(missing)"}
-        if len(forms) > 1:
-            review.issues.append(Issue("*", "inconsistent", f"'{usage.source}' rendered "
-                                                            f"inconsistently: "
-                                                            f"{', '.join(sorted(usage.renderings))}",
-                                       usage.term_id))
-    return review
+        preferred = _canonical(entry.target)
+        ranked = sorted(usage.spellings.items(),
+                        key=lambda kv: (-len(kv[1]), kv[0] != preferred, kv[0]))
+        main, main_ids = ranked[0]
+        listed = ", ".join(main_ids[:5]) + (f" and {len(main_ids) - 5} more" if len(main_ids) > 5 else "")
+        for spelling, ids in ranked[1:]:
+            for segment in dict.fromkeys(ids):
+                issues.append(Issue(segment, Kind.DRIFT, f"spelled '{spelling}' here, "
+                                                         f"'{main}' in {listed}", usage.term_id,
+                                    Severity.CHECK))
+    return issues
 
 
 def flag_segments(segments: list[Segment], review: Review) -> None:
     """Copy the review onto the segments (`review:<kind>`), so JSON/XLIFF carry it."""
     kinds: dict[str, set[str]] = {}
     for issue in review.issues:
-        kinds.setdefault(issue.segment, set()).add(issue.kind)
+        kinds.setdefault(issue.segment, set()).add(issue.kind.value)
     for seg in segments:
         seg.flags = [f for f in seg.flags if not f.startswith("review:")]
-        seg.flags.extend(sorted(f"review:{k}" for k in kinds.get(seg.id, ()) if k != "untranslated"))
+        seg.flags.extend(sorted(f"review:{k}" for k in kinds.get(seg.id, ())
+                                if k != Kind.UNTRANSLATED.value))
+
+
+def severity_counts(review: Review) -> Counter:
+    return Counter((i.kind, i.severity) for i in review.issues)
