@@ -184,7 +184,7 @@ def test_check_reads_xliff_tsv_and_refuses_an_empty_one(tmp_path, capsys):
     assert "3 units read, 1 used" in out and "untranslated in TM" in out
     assert "replacing" not in out
     assert main(["check", str(tsv), "-o", str(tmp_path)]) == 0
-    assert f"replacing the existing {tmp_path / 'pairs.review.md'}" in capsys.readouterr().out
+    assert f"replaced the earlier check report {tmp_path / 'pairs.check.md'}" in capsys.readouterr().out
     empty = tmp_path / "none.tsv"
     empty.write_text("原文\t\n", encoding="utf-8")
     assert main(["check", str(empty), "-o", str(tmp_path)]) == 2

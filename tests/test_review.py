@@ -250,8 +250,10 @@ def test_check_on_an_untranslated_edition_says_so(tmp_path):
     assert run.returncode == 3 and edition.exists()
     translate_report = (tmp_path / "out" / "u" / "u.review.md").read_bytes()
     result = _check(str(edition))
-    assert result.returncode == 1
-    assert "untranslated: no segment has English" in result.stdout and "clean" not in result.stdout
+    # nothing to review is a bad input (exit 2, one line), never "clean"
+    assert result.returncode == 2
+    assert "untranslated: none of its 3 segments has English" in result.stderr
+    assert "clean" not in result.stdout + result.stderr
     assert (tmp_path / "out" / "u" / "u.review.md").read_bytes() == translate_report
     segments = [Segment(id="1", source="强化学习很重要。"), Segment(id="2", source="大模型很贵。")]
     review = review_segments(segments, TermMatcher(load_glossary([ROOT / "glossary" / "ai-terms.tsv"])))

@@ -24,7 +24,7 @@ def test_no_duplicate_or_conflicting_sources_across_files() -> None:
     clashes = []
     for e in ENTRIES:
         for form in e.forms():  # generated variants (Traditional, Taiwan wording, spacing) too
-            key = (_fold(form), tuple(e.context))
+            key = (_fold(form), tuple(e.context), tuple(e.sense))  # senses share a form
             if key in seen and seen[key] != e.id:
                 clashes.append((form, e.target, seen[key]))
             seen.setdefault(key, e.id)

@@ -14,6 +14,9 @@ what bitext means (and the round trip TSV → TBX → TSV is lossless):
 | context patterns (`前~后`) | `descrip type="context"` on the preferred Chinese term |
 | keep as written | `admin type="projectSubset"` `bitext-keep` on the concept |
 | provenance (where the English comes from) | `admin type="source"` on the concept |
+| admitted English renderings | en `termSec`, admittedTerm-admn-sts |
+| tier `suggested` | `admin type="projectSubset"` `bitext-suggested` on the concept |
+| sense cue words (no `~`) | `descrip type="context"` on the preferred Chinese term |
 
 TBX-Basic has no "keep untranslated" category; a subset is how TBX marks a group of entries that
 a project treats alike.
@@ -29,12 +32,13 @@ from ..errors import BitextError
 from ..textio import atomic_write_bytes, read_bytes
 from ..tm import SOURCE_LANG
 from ..xmlsafe import parse_xml
-from .termbase import COLUMNS, Entry, parse_rows
+from .termbase import COLUMNS, Entry, Tier, parse_rows
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TARGET_LANG = "en"
 KEEP_SUBSET = "bitext-keep"
+SUGGESTED_SUBSET = "bitext-suggested"  # tier: a rendering the review does not require
 _MODELS = (
     ('href="https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/'
      'TBXcoreStructV03_TBX-Basic_integrated.rng" type="application/xml" '
@@ -78,6 +82,8 @@ def tbx_bytes(entries: list[Entry]) -> bytes:
         _el(concept, "descrip", entry.category, type="subjectField")
         if entry.keep:
             _el(concept, "admin", KEEP_SUBSET, type="projectSubset")
+        if entry.tier is Tier.SUGGESTED:
+            _el(concept, "admin", SUGGESTED_SUBSET, type="projectSubset")
         if entry.provenance:
             _el(concept, "admin", entry.provenance, type="source")
         if entry.note:
@@ -86,10 +92,13 @@ def tbx_bytes(entries: list[Entry]) -> bytes:
         for i, source in enumerate(entry.sources):
             term_sec = _term(zh, source, Status.ADMITTED if i else Status.PREFERRED)
             if not i:
-                for pattern in entry.context:
+                # context patterns hold a ~ for the term; sense cue words never do
+                for pattern in (*entry.context, *entry.sense):
                     _el(term_sec, "descrip", pattern, type="context")
         en = _el(concept, "langSec", **{XML_LANG: TARGET_LANG})
         _term(en, entry.target, Status.PREFERRED)
+        for admitted in entry.admitted:
+            _term(en, admitted, Status.ADMITTED)
         for forbidden in entry.forbidden:
             _term(en, forbidden, Status.DEPRECATED)
     body_bytes = etree.tostring(root, encoding="UTF-8", pretty_print=True)
@@ -142,7 +151,10 @@ def _v3_rows(root: etree._Element) -> list[tuple[int, dict[str, str]]]:
             "category": descrips.get("subjectField", ""),
             "note": "\n".join(n.text or "" for n in _children(concept, "note")),
             "keep": "yes" if KEEP_SUBSET in subsets else "",
-            "context": " | ".join(c for t in zh for c in t[2]),
+            "context": " | ".join(c for t in zh for c in t[2] if "~" in c),
+            "tier": Tier.SUGGESTED.value if SUGGESTED_SUBSET in subsets else "",
+            "sense": " | ".join(c for t in zh for c in t[2] if "~" not in c),
+            "admitted": " | ".join(t[0] for t in en if t[1] == Status.ADMITTED.value),
             "provenance": "; ".join(sources),
         }
         line = concept.sourceline or 0
