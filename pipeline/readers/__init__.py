@@ -37,7 +37,8 @@ def read_document(path: Path | str) -> Document:
         text = decode(data, str(path))
         blocks = TEXT_READERS[suffix](text)
         sample = text
-    doc = build_document(blocks, path=str(path), script=detect_script(sample))
+    doc = build_document(blocks, path=str(path), script=detect_script(sample),
+                         plain=suffix in (".txt", ".text"))
     if not any(True for _ in doc.body_segments()) and doc.title is None:
         raise BitextError("no text found to translate", path=str(path),
                           hint="is this the right file?")

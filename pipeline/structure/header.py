@@ -1,0 +1,89 @@
+"""Header lines that describe the article: `作者 | 某某 编辑 | 某某`, `SOURCE: https://…`,
+`主持人：…`, `嘉宾：…`, `时间：…`, a WeChat byline (`原创 作者 账号 2024年…`), and the link
+line an export puts under the title. They become Document.metadata and are listed in
+`dropped` (kind `metadata`, `byline` or `source-line`), never translated as body text.
+
+Only the top of the document (before the first section heading or speaker turn) is read as
+a header, plus `原文链接`-style lines anywhere: `时间：` inside a turn is a sentence.
+"""
+from __future__ import annotations
+
+import re
+
+from ..readers.blocks import BlockKind
+from .fields import EXTRA_KEYS, KEYS, assign
+from .items import Context, DropKind, Item, Role
+
+HEADER_SCAN = 25  # free items from the top that may be header lines
+_KEY = r"[A-Za-z_\u3400-\u9fff]{1,6}"
+_PAIR = re.compile(rf"(?:^|(?<=\s))({_KEY})\s*(?:[|｜:：丨/]\s*)(.*?)(?=\s+{_KEY}\s*[|｜丨]|$)")
+_BYLINE = re.compile(r"^\s*(?:原创|原創)\s+\S")
+_DATE = re.compile(r"\d{4}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?")
+_ANYWHERE = {k for k, f in KEYS.items() if f.value == "source_url" and not k.isascii()}
+_URL_ONLY = re.compile(r"^\s*<?https?://\S+>?\s*$")
+
+
+def recognise(ctx: Context) -> None:
+    free = ctx.free()
+    seen = 0
+    for i in free:
+        item = ctx.items[i]
+        if item.kind == BlockKind.HEADING and seen and ctx.items[i].role == Role.HEADING:
+            break  # the body has begun
+        seen += 1
+        if seen > HEADER_SCAN:
+            break
+        if item.kind not in (BlockKind.PARA, BlockKind.LIST_ITEM) or len(item.simple) > 120:
+            continue
+        if _byline(ctx, item) or _metadata_line(ctx, item) or _source_line(ctx, item):
+            continue
+    for i in ctx.free():  # `原文链接：https://…` at the end of an article
+        item = ctx.items[i]
+        if item.kind == BlockKind.PARA and len(item.simple) <= 300:
+            m = _PAIR.match(item.simple)
+            if m and m.group(1) in _ANYWHERE and "http" in item.text:
+                _metadata_line(ctx, item)
+
+
+def _metadata_line(ctx: Context, item: Item) -> bool:
+    """`key：value` or `key | value key | value` where every key is a metadata key."""
+    pairs = list(_PAIR.finditer(item.simple))
+    if not pairs or pairs[0].start() != 0:
+        return False
+    if not all((m.group(1).lower() in KEYS) or _extra_key(m.group(1)) for m in pairs):
+        return False
+    for m in pairs:
+        # values are read from the display text (same offsets): names stay as written
+        assign(ctx.metadata, m.group(1), item.text[m.start(2):m.end(2)])
+    item.set_dropped(DropKind.METADATA)
+    return True
+
+
+def _extra_key(key: str) -> bool:
+    return key.lower() in EXTRA_KEYS
+
+
+def _byline(ctx: Context, item: Item) -> bool:
+    """`原创 张三 极客公园 2024年09月20日 10:00 北京`: the WeChat article byline."""
+    if not _BYLINE.match(item.simple) or len(item.simple) > 80:
+        return False
+    date = _DATE.search(item.text)
+    if date and ctx.metadata.date is None:
+        ctx.metadata.date = date.group(0)
+    ctx.metadata.extra.setdefault("byline", item.text)
+    item.set_dropped(DropKind.BYLINE)
+    return True
+
+
+def _source_line(ctx: Context, item: Item) -> bool:
+    """A short link-only line before the body (`[mp.weixin.qq.com](https://…)账号名`, or a bare
+    URL) is where the article came from."""
+    links = [h for h in item.block.links if h.startswith("http")]
+    bare = _URL_ONLY.match(item.text)
+    if not (links or bare) or len(item.text) >= 120 or ctx.metadata.source_url:
+        return False
+    if links and len(links) != len(item.block.links):
+        return False
+    ctx.metadata.source_url = links[0] if links else item.text.strip(" <>")
+    item.set_dropped(DropKind.SOURCE_LINE)
+    return True
