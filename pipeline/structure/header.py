@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..readers.blocks import BlockKind
+from ..script import to_simplified
 from .fields import EXTRA_KEYS, KEYS, assign
 from .items import Context, DropKind, Item, Role
 
@@ -46,15 +47,20 @@ def recognise(ctx: Context) -> None:
 
 
 def _metadata_line(ctx: Context, item: Item) -> bool:
-    """`key：value` or `key | value key | value` where every key is a metadata key."""
-    pairs = list(_PAIR.finditer(item.simple))
+    """`key：value` or `key | value key | value` where every key is a metadata key. Read from
+    the text as written: normalising removes the space that separates `张三 编辑`."""
+    raw = " ".join(item.block.text.split())
+    simple = to_simplified(raw) if ctx.script == "traditional" else raw
+    if len(simple) != len(raw):
+        raw = simple
+    pairs = list(_PAIR.finditer(simple))
     if not pairs or pairs[0].start() != 0:
         return False
     if not all((m.group(1).lower() in KEYS) or _extra_key(m.group(1)) for m in pairs):
         return False
     for m in pairs:
         # values are read from the display text (same offsets): names stay as written
-        assign(ctx.metadata, m.group(1), item.text[m.start(2):m.end(2)])
+        assign(ctx.metadata, m.group(1), raw[m.start(2):m.end(2)])
     item.set_dropped(DropKind.METADATA)
     return True
 
@@ -65,12 +71,13 @@ def _extra_key(key: str) -> bool:
 
 def _byline(ctx: Context, item: Item) -> bool:
     """`原创 张三 极客公园 2024年09月20日 10:00 北京`: the WeChat article byline."""
-    if not _BYLINE.match(item.simple) or len(item.simple) > 80:
+    raw = " ".join(item.block.text.split())  # as written: the spaces separate the fields
+    if not _BYLINE.match(raw) or len(raw) > 80:
         return False
-    date = _DATE.search(item.text)
+    date = _DATE.search(raw)
     if date and ctx.metadata.date is None:
         ctx.metadata.date = date.group(0)
-    ctx.metadata.extra.setdefault("byline", item.text)
+    ctx.metadata.extra.setdefault("byline", raw)
     item.set_dropped(DropKind.BYLINE)
     return True
 
