@@ -109,6 +109,7 @@ class Note:
     anchor: str
     segment: Segment
     kind: str = "editor"
+    label: str = ""  # how the source introduced it (`注`, `编者注`), kept so nothing vanishes
 
 
 @dataclass

@@ -84,7 +84,8 @@ class Assembler:
             self.heading(item)
         elif item.role == Role.NOTE:
             self._finish_title()
-            self.note(item.chars.drop_prefix(item.prefix), item.line)
+            self.note(item.chars.drop_prefix(item.prefix), item.line,
+                      item.text[:item.prefix].strip(" ：:"))
         elif item.role == Role.CODE:
             self._finish_title()
             self._append(Paragraph(id=self._next_para_id(), segments=[], kind=ParagraphKind.CODE,
@@ -166,18 +167,20 @@ class Assembler:
         self._append(Paragraph(id=para_id, segments=segs, kind=ParagraphKind.TABLE,
                                line=item.line, cells=cells))
 
-    def note(self, chars: Chars, line: int) -> None:
+    def note(self, chars: Chars, line: int, label: str = "") -> None:
         if self.pending_markers:
             anchor = self.pending_markers.popleft()
         elif self.last_segment is not None:
             anchor = self.last_segment.id
             self.last_segment.note_ids.append(f"n{len(self.doc.notes) + 1}")
         else:
-            self.doc.dropped.append(Dropped(str(DropKind.ORPHAN_NOTE), chars.text, line))
+            self.doc.dropped.append(Dropped(str(DropKind.ORPHAN_NOTE),
+                                            f"{label}：{chars.text}" if label else chars.text, line))
             return
         note_id = f"n{len(self.doc.notes) + 1}"
         self.doc.notes.append(Note(id=note_id, anchor=anchor,
-                                   segment=self.segment(chars.text, note_id), kind="editor"))
+                                   segment=self.segment(chars.text, note_id), kind="editor",
+                                   label=label))
 
     def finish(self) -> Document:
         self._finish_title()

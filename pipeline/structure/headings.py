@@ -66,9 +66,35 @@ def _title_like(item: Item, plain: bool) -> bool:
     return item.chars.all_bold()
 
 
+_LINE_END = re.compile(r"[。！？!?；;：:…]$")
+BOLD_LINE_MAX = 40
+
+
+def _bold_lines(ctx: Context) -> None:
+    """Short all-bold lines used as headings (`**自动驾驶有五级台阶**`): a bold line that does not
+    end a sentence and is not a number, a label or the last thing on the page is a heading
+    when the document uses at least two of them (one alone is emphasis)."""
+    from .speakers import label_of
+
+    found = []
+    free = [i for i, it in enumerate(ctx.items) if it.is_free()]
+    for i in free[:-1]:
+        item = ctx.items[i]
+        text = item.simple.strip()
+        if (item.role == Role.BODY and item.kind == BlockKind.PARA and not ctx.plain
+                and 0 < len(text) <= BOLD_LINE_MAX and item.chars.all_bold()
+                and not _LINE_END.search(text) and not NUMBER_ONLY.match(text)
+                and label_of(text) is None):
+            found.append(item)
+    if len(found) >= 2:
+        for item in found:
+            item.role = Role.HEADING
+
+
 def recognise(ctx: Context) -> None:
     items = ctx.items
     _title(ctx)
+    _bold_lines(ctx)
     md_levels = sorted({it.block.level for it in items
                         if it.kind == BlockKind.HEADING and it.role == Role.HEADING})
     rank = {level: k + 1 for k, level in enumerate(md_levels)}

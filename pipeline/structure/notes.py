@@ -7,7 +7,7 @@ import re
 from ..readers.blocks import BlockKind
 from .items import Context, Role
 
-_NOTE = re.compile(r"^\s*(?:编者注|编注|编者按|注|注释|译者注|译注)\s*[：:]\s*")
+_NOTE = re.compile(r"^\s*(?:编者注|编注|注|注释|译者注|译注)\s*[：:]\s*")
 
 
 def recognise(ctx: Context) -> None:

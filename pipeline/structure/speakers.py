@@ -15,7 +15,8 @@ from ..readers.blocks import BlockKind
 from .items import Context, Item, Role
 
 _LABEL = re.compile(
-    r"^\s*(?P<label>[\u3400-\u9fffA-Za-z][\u3400-\u9fff·•A-Za-z0-9 .&'\-]{0,24}?)\s*[：:](?!//)")
+    r"^\s*(?P<label>《[^》]{1,12}》|[\u3400-\u9fffA-Za-z][\u3400-\u9fff·•A-Za-z0-9 .&'\-]{0,24}?)"
+    r"\s*[：:](?!//)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _ORDINAL = re.compile(r"^(?:第|其)[一二三四五六七八九十\d]|^[一二三四五六七八九十\d]+$")
 MAX_HAN = 8  # 阿卜杜勒·拉赫曼 fits; a longer run before a colon is a sentence
@@ -31,6 +32,8 @@ def label_of(text: str) -> tuple[str, int] | None:
     if _ORDINAL.match(label):
         return None  # 第一：… 第二：… enumerate points, they are not people
     han = len(_HAN.findall(label))
+    if label.startswith("《"):
+        return label, m.end()  # a programme speaking as itself: 《远光灯》：
     if han:
         if han > MAX_HAN or len(label) > 16 or label.count(" ") > 1:
             return None
