@@ -115,7 +115,8 @@ def _inline(children: list[Token]) -> list[Span]:
         elif t == "link_close":
             href = None
         elif t == "image":
-            spans.append(Span("", kind=SpanKind.IMAGE,
+            # the alt text rides on the image span: not body text, but kept with the image
+            spans.append(Span(child.content or "", kind=SpanKind.IMAGE,
                               href=str(child.attrs.get("src", "")) or None))
         elif t == "text_special" and child.info == "escape" and child.content == "*":
             spans.append(Span("*", kind=SpanKind.MARKER))

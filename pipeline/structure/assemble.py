@@ -74,7 +74,8 @@ class Assembler:
     # -- items --------------------------------------------------------------------------
     def add(self, item: Item) -> None:
         if item.role in (Role.DROPPED, Role.METADATA):
-            text = item.text.strip() or " ".join(h for h in item.block.links if h)
+            text = item.text.strip() or " ".join(
+                f"{s.text} {s.href or ''}".strip() for s in item.block.spans if s.href or s.text)
             if item.kind == BlockKind.FRONT_MATTER:
                 text = item.block.spans[0].text
             self.doc.dropped.append(Dropped(str(item.drop or DropKind.METADATA), text, item.line))

@@ -25,7 +25,7 @@ KEYS: dict[str, Field] = {
     "original": Field.SOURCE, "canonical": Field.SOURCE, "permalink": Field.SOURCE,
     "原文链接": Field.SOURCE, "原文地址": Field.SOURCE, "原文": Field.SOURCE, "链接": Field.SOURCE,
     "来源": Field.SOURCE, "出处": Field.SOURCE, "转载自": Field.SOURCE,
-    "date": Field.DATE, "time": Field.DATE, "published": Field.DATE, "updated": Field.DATE,
+    "date": Field.DATE, "time": Field.DATE, "published": Field.DATE, "date_published": Field.DATE, "pubdate": Field.DATE,
     "时间": Field.DATE, "日期": Field.DATE, "发布时间": Field.DATE, "发布日期": Field.DATE,
     "author": Field.AUTHOR, "authors": Field.AUTHOR, "by": Field.AUTHOR, "作者": Field.AUTHOR,
     "文": Field.AUTHOR, "撰文": Field.AUTHOR, "采写": Field.AUTHOR,

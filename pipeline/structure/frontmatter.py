@@ -38,7 +38,7 @@ def _as_text(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "、".join(_as_text(v) for v in value)
     if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
+        return str(value)  # as written: 2024-03-21 00:08:00
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_as_text(v)}" for k, v in value.items())
     return "" if value is None else str(value)

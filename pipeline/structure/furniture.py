@@ -28,7 +28,8 @@ _TAIL_MAX = 60  # UI lines are short; a long paragraph after a prompt is article
 _CALL_TO_ACTION = re.compile(r"扫码|扫描.{0,6}二维码|长按.{0,6}(?:二维码|识别)|识别二维码|点击.{0,4}(?:报名|预约)"
                              r"|(?:报名|预约)(?:通道|链接|直播)|加入.{0,8}(?:社群|交流群|读者群)"
                              r"|添加.{0,6}(?:小助手|微信)")
-_CTA_MAX = 120
+_CTA_MAX = 300
+_TAGS = re.compile(r"^\s*(?:#[^\s#]+\s*)+$")  # `#Omnivore #AI`: hashtags, not a heading
 
 
 def recognise(ctx: Context) -> None:
@@ -56,7 +57,17 @@ def recognise(ctx: Context) -> None:
             item.set_dropped(DropKind.CUBOX_LINK)
         elif _CALL_TO_ACTION.search(text) and len(text) <= _CTA_MAX:
             item.set_dropped(DropKind.AD)
+        elif item.kind == BlockKind.PARA and _TAGS.match(text):
+            item.set_dropped(DropKind.TAG)
     _page_tail(items)
+
+
+_MARKUP = re.compile(r"!?\[[^\]]*\]\([^)]*\)|https?://\S+")
+
+
+def _visible_len(text: str) -> int:
+    """Length without image syntax and URLs an exporter left as literal text."""
+    return len(_MARKUP.sub("", text).strip())
 
 
 def _short_plain(item: Item, limit: int) -> bool:
@@ -106,11 +117,11 @@ def _page_tail(items: list[Item]) -> None:
     start = max(0, len(items) - 60)
     for i in range(start, len(items)):
         if items[i].is_free() and _TAIL_START.search(items[i].simple) \
-                and len(items[i].simple) <= _TAIL_MAX:
+                and _visible_len(items[i].simple) <= _TAIL_MAX:
             for item in items[i:]:
                 if item.role == Role.DROPPED or not item.is_free():
                     continue
-                if len(item.simple) > _TAIL_MAX and item.kind != BlockKind.HTML:
+                if _visible_len(item.simple) > _TAIL_MAX and item.kind != BlockKind.HTML:
                     break
                 item.set_dropped(DropKind.PAGE_TAIL)
             return

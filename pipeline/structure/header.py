@@ -19,6 +19,9 @@ HEADER_SCAN = 25  # free items from the top that may be header lines
 _KEY = r"[A-Za-z_\u3400-\u9fff]{1,6}"
 _PAIR = re.compile(rf"(?:^|(?<=\s))({_KEY})\s*(?:[|｜:：丨/]\s*)(.*?)(?=\s+{_KEY}\s*[|｜丨]|$)")
 _BYLINE = re.compile(r"^\s*(?:原创|原創)\s+\S")
+_TIME = re.compile(r"\d{1,2}:\d{2}")
+_SNAKE_KEY = re.compile(r"^[a-z]+(?:_[a-z]+)+$")  # `date_saved`: an export's field, never prose
+_ORIGINAL = re.compile(r"original|原文|source|来源|出处", re.I)
 _DATE = re.compile(r"\d{4}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?")
 _ANYWHERE = {k for k, f in KEYS.items() if f.value == "source_url" and not k.isascii()}
 _URL_ONLY = re.compile(r"^\s*<?https?://\S+>?\s*$")
@@ -27,16 +30,18 @@ _URL_ONLY = re.compile(r"^\s*<?https?://\S+>?\s*$")
 def recognise(ctx: Context) -> None:
     free = ctx.free()
     seen = 0
+    text_seen = False
     for i in free:
         item = ctx.items[i]
-        if item.kind == BlockKind.HEADING and seen and ctx.items[i].role == Role.HEADING:
-            break  # the body has begun
+        if item.kind == BlockKind.HEADING and text_seen:
+            break  # a section after body text: the header is over
+        text_seen = text_seen or (item.kind == BlockKind.PARA and len(item.simple) > 60)
         seen += 1
         if seen > HEADER_SCAN:
             break
         if item.kind not in (BlockKind.PARA, BlockKind.LIST_ITEM) or len(item.simple) > 120:
             continue
-        if _byline(ctx, item) or _metadata_line(ctx, item) or _source_line(ctx, item):
+        if _metadata_line(ctx, item) or _byline(ctx, item) or _source_line(ctx, item):
             continue
     for i in ctx.free():  # `原文链接：https://…` at the end of an article
         item = ctx.items[i]
@@ -58,6 +63,8 @@ def _metadata_line(ctx: Context, item: Item) -> bool:
         return False
     if not all((m.group(1).lower() in KEYS) or _extra_key(m.group(1)) for m in pairs):
         return False
+    if any(len(m.group(2)) > 60 or re.search("[。！？]", m.group(2)) for m in pairs):
+        return False  # a value that long, or with a full stop, is a sentence
     for m in pairs:
         # values are read from the display text (same offsets): names stay as written
         assign(ctx.metadata, m.group(1), raw[m.start(2):m.end(2)])
@@ -66,15 +73,17 @@ def _metadata_line(ctx: Context, item: Item) -> bool:
 
 
 def _extra_key(key: str) -> bool:
-    return key.lower() in EXTRA_KEYS
+    return key.lower() in EXTRA_KEYS or bool(_SNAKE_KEY.match(key))
 
 
 def _byline(ctx: Context, item: Item) -> bool:
-    """`原创 张三 极客公园 2024年09月20日 10:00 北京`: the WeChat article byline."""
+    """`原创 张三 极客公园 2024年09月20日 10:00 北京`: the WeChat article byline (account, date,
+    time, place), with or without the `原创` mark."""
     raw = " ".join(item.block.text.split())  # as written: the spaces separate the fields
-    if not _BYLINE.match(raw) or len(raw) > 80:
-        return False
     date = _DATE.search(raw)
+    dated = date is not None and _TIME.search(raw) is not None and "。" not in raw
+    if not (_BYLINE.match(raw) or dated) or len(raw) > 80:
+        return False
     if date and ctx.metadata.date is None:
         ctx.metadata.date = date.group(0)
     ctx.metadata.extra.setdefault("byline", raw)
@@ -87,10 +96,14 @@ def _source_line(ctx: Context, item: Item) -> bool:
     URL) is where the article came from."""
     links = [h for h in item.block.links if h.startswith("http")]
     bare = _URL_ONLY.match(item.text)
-    if not (links or bare) or len(item.text) >= 120 or ctx.metadata.source_url:
+    if not (links or bare) or len(item.text) >= 120:
         return False
     if links and len(links) != len(item.block.links):
         return False
-    ctx.metadata.source_url = links[0] if links else item.text.strip(" <>")
+    url = links[0] if links else item.text.strip(" <>")
+    # a reader app's own link comes first in some exports; the one that says "original" wins
+    if ctx.metadata.source_url is None or (_ORIGINAL.search(item.text)
+                                           and not _ORIGINAL.search(ctx.source_line)):
+        ctx.metadata.source_url, ctx.source_line = url, item.text
     item.set_dropped(DropKind.SOURCE_LINE)
     return True

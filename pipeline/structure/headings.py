@@ -70,10 +70,11 @@ _LINE_END = re.compile(r"[。！？!?；;：:…]$")
 BOLD_LINE_MAX = 40
 
 
-def _bold_lines(ctx: Context) -> None:
+def _bold_lines(ctx: Context, already: int = 0) -> None:
     """Short all-bold lines used as headings (`**自动驾驶有五级台阶**`): a bold line that does not
     end a sentence and is not a number, a label or the last thing on the page is a heading
-    when the document uses at least two of them (one alone is emphasis)."""
+    when the document uses at least two of them (one alone is emphasis); `already` counts
+    bold headings found another way (after an empty heading)."""
     from .speakers import label_of
 
     found = []
@@ -86,18 +87,40 @@ def _bold_lines(ctx: Context) -> None:
                 and not _LINE_END.search(text) and not NUMBER_ONLY.match(text)
                 and label_of(text) is None):
             found.append(item)
-    if len(found) >= 2:
+    if len(found) + already >= 2:
         for item in found:
             item.role = Role.HEADING
 
 
+def _empty_headings(ctx: Context) -> list[int]:
+    """`### ` with nothing in it, then `**标题**` on the next line: editors that put the heading
+    style on an empty line. The bold line is the heading, at the empty heading's level.
+    Returns the levels used that way."""
+    levels: list[int] = []
+    free = [i for i, it in enumerate(ctx.items) if it.is_free()]
+    for k, i in enumerate(free):
+        item = ctx.items[i]
+        if item.kind != BlockKind.HEADING or item.text.strip():
+            continue
+        item.set_dropped(DropKind.EMPTY_HEADING)
+        nxt = ctx.items[free[k + 1]] if k + 1 < len(free) else None
+        if nxt is not None and nxt.role == Role.BODY and _title_like(nxt, plain=False):
+            nxt.role, nxt.md_level = Role.HEADING, item.md_level
+            levels.append(item.md_level)
+    return levels
+
+
 def recognise(ctx: Context) -> None:
     items = ctx.items
+    wrapped = _empty_headings(ctx)
     _title(ctx)
-    _bold_lines(ctx)
-    md_levels = sorted({it.block.level for it in items
-                        if it.kind == BlockKind.HEADING and it.role == Role.HEADING})
+    md_levels = sorted({it.md_level for it in items if it.role == Role.HEADING and it.md_level})
     rank = {level: k + 1 for k, level in enumerate(md_levels)}
+    # bold lines are the smallest headings: the level the editor's own bold headings have,
+    # else one below every marked-up level
+    bold_level = rank[max(wrapped)] if wrapped else len(rank) + 1
+    _bold_lines(ctx, already=len(wrapped))
+    rank[0] = bold_level
     pending_title = False  # after a number-only heading, until the body starts
     last: Item | None = None  # the last heading item, while no body has followed it
     for i, item in enumerate(items):
@@ -105,15 +128,15 @@ def recognise(ctx: Context) -> None:
             continue
         if item.role == Role.HEADING:
             number, title, start = split_number(item.simple)
-            level = rank.get(item.block.level, 1)
-            if pending_title or (last is not None and last.block.level == item.block.level
+            level = rank.get(item.md_level, 1)
+            if pending_title or (last is not None and last.md_level == item.md_level
                                  and last.title and _CONTINUES.search(last.title)):
                 item.glue, item.title, item.title_start = True, item.simple.strip(), 0
                 item.level = last.level if last else level
             else:
                 item.number, item.title, item.title_start = number, title, start
-                item.level = level + (number.count(".") if number and item.level == 0
-                                      and len(md_levels) <= 1 else 0)
+                item.level = level + (number.count(".") if number and len(md_levels) <= 1
+                                      else 0)
                 pending_title = title is None
             last = item
             continue
@@ -121,7 +144,7 @@ def recognise(ctx: Context) -> None:
             number_only = NUMBER_ONLY.match(item.simple)
             if number_only and len(item.simple) <= 12 and _followed_by_title(items, i, ctx.plain):
                 item.role, item.number = Role.HEADING, number_only.group(1).strip()
-                item.level = (max(rank.values()) + 1 if rank else 1) + item.number.count(".")
+                item.level = bold_level + item.number.count(".")
                 item.title, item.title_start = None, len(item.text)
                 pending_title, last = True, item
                 continue
@@ -151,7 +174,7 @@ def _title(ctx: Context) -> None:
     first_body = next((i for i, it in enumerate(items) if it.is_free()), None)
     if ctx.metadata.title is None:
         for it in items:
-            if it.role == Role.HEADING and it.block.level <= 2:
+            if it.role == Role.HEADING and it.md_level <= 2:
                 title_item = it
                 break
             if it.is_free() and it.role == Role.BODY:

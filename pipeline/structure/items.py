@@ -44,7 +44,8 @@ class DropKind(str, Enum):
     TOC = "toc"
     DUPLICATE_TITLE = "duplicate-title"
     ORPHAN_NOTE = "orphan-note"
-    EMPTY_LABEL = "empty-label"
+    EMPTY_HEADING = "empty-heading"
+    TAG = "tag"
 
     def __str__(self) -> str:
         return self.value
@@ -61,6 +62,7 @@ class Item:
     title: str | None = None  # heading: its title part (may be None for a number-only heading)
     title_start: int = 0  # heading: where the title part starts in `chars`
     level: int = 0  # heading: section level (1 outermost)
+    md_level: int = 0  # heading: the markup's level (`###` is 3); 0 for a bold line
     glue: bool = False  # heading: this title part continues the previous heading's title
     speaker: str | None = None  # the speaker a turn starts with (full name)
     label: str | None = None  # the label as written
@@ -95,6 +97,7 @@ class Context:
     script: str
     plain: bool  # from a plain-text file: no bold, no heading markup to lean on
     metadata: Metadata = field(default_factory=Metadata)
+    source_line: str = ""  # the text of the line the source URL was taken from
 
     def free(self) -> list[int]:
         return [i for i, item in enumerate(self.items) if item.is_free()]
@@ -107,4 +110,5 @@ def make_item(block: Block, script: str) -> Item:
         chars = Chars.from_spans(block.spans).normalised()
     simple = simplify_aligned(chars.text) if script == "traditional" else chars.text
     role = Role.HEADING if block.kind == BlockKind.HEADING else Role.BODY
-    return Item(block=block, chars=chars, simple=simple, role=role)
+    return Item(block=block, chars=chars, simple=simple, role=role,
+                md_level=block.level if block.kind == BlockKind.HEADING else 0)

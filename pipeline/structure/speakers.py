@@ -46,6 +46,15 @@ def label_of(text: str) -> tuple[str, int] | None:
     return label, m.end()
 
 
+def _name_shaped(label: str) -> bool:
+    """A personal name: two or three Han characters, or two or three capitalised words. A term
+    (`Pass@k`, `书中观点`) that appears once is not taken for someone who speaks once."""
+    if _HAN.search(label):
+        return 2 <= len(label) <= 3 and all(_HAN.match(ch) for ch in label)
+    words = label.split()
+    return 2 <= len(words) <= 3 and all(w.isalpha() and w[0].isupper() for w in words)
+
+
 def _full_name(label: str, people: list[str], labels: set[str]) -> str | None:
     """The header's name for a label: itself, or the full name a given name belongs to
     (`广密` → `李广密`)."""
@@ -85,6 +94,12 @@ def recognise(ctx: Context) -> None:
         if a != b and a in recurring | named and b in recurring | named:
             alternating |= {a, b}
     speakers = named | (alternating & recurring)
+    # one turn in a panel: a name-shaped label right after a known speaker's turn (a lead-in
+    # like `编者按：` before the conversation starts is not one)
+    for k, name in enumerate(sequence):
+        if counts[name] == 1 and name not in speakers and _name_shaped(name):
+            if k > 0 and sequence[k - 1] in speakers:
+                speakers.add(name)
     for i, label, start in candidates:
         name = names[label]
         if name not in speakers:
