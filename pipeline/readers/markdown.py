@@ -75,6 +75,11 @@ def read_markdown(text: str) -> list[Block]:
             table.rows.append([])
         elif tok.type == "inline" and table is not None:
             table.rows[-1].append(_inline(tok.children or []))
+        elif tok.type == "inline" and pending_kind == BlockKind.PARA and _only_code(tok):
+            # a paragraph that is one inline code span is a listing, kept verbatim
+            code = " ".join(c.content for c in tok.children or [] if c.type == "code_inline")
+            blocks.append(Block(BlockKind.CODE, [Span(code)], line=_line(tok)))
+            pending_kind, pending_level = BlockKind.PARA, 0
         elif tok.type == "inline":
             spans = _inline(tok.children or [])
             kind = pending_kind
@@ -86,12 +91,17 @@ def read_markdown(text: str) -> list[Block]:
     return blocks
 
 
+def _only_code(tok: Token) -> bool:
+    children = [c for c in tok.children or [] if not (c.type == "text" and not c.content.strip())]
+    return bool(children) and all(c.type == "code_inline" for c in children)
+
+
 def _html_block(tok: Token) -> Block:
     """Raw HTML is furniture unless it carries Chinese text: then its text is a paragraph
     (tags removed), so nothing written in the article is lost to a `<section>` wrapper."""
     raw = tok.content.strip()
     text = _TAG.sub("", raw).strip()
-    if _HAN.search(text):
+    if _HAN.search(text) and not raw.startswith("<!--"):  # a comment is never shown
         return Block(BlockKind.PARA, [Span(text)], line=_line(tok))
     return Block(BlockKind.HTML, [Span(raw)], line=_line(tok))
 
