@@ -35,14 +35,15 @@ KEYS: dict[str, Field] = {
     "采访人": Field.HOST, "访谈人": Field.HOST, "对话人": Field.HOST, "interviewer": Field.HOST,
     "guest": Field.GUESTS, "guests": Field.GUESTS, "嘉宾": Field.GUESTS, "受访者": Field.GUESTS,
     "受访人": Field.GUESTS, "访谈嘉宾": Field.GUESTS, "对谈嘉宾": Field.GUESTS,
-    "分享嘉宾": Field.GUESTS, "圆桌嘉宾": Field.GUESTS,
+    "分享嘉宾": Field.GUESTS, "圆桌嘉宾": Field.GUESTS, "访谈": Field.GUESTS, "对谈": Field.GUESTS,
+    "对话": Field.GUESTS,
 }
 # header-only keys that go to `extra` (front matter keeps every key it has)
 EXTRA_KEYS = {"编辑", "责编", "责任编辑", "编译", "翻译", "译者", "整理", "文字整理", "校对",
-              "排版", "地点", "题图", "图片", "设计", "出品", "监制", "策划", "视觉", "美编",
+              "排版", "地点", "题图", "图片", "图片来源", "图源", "封面", "设计", "出品", "监制", "策划", "视觉", "美编",
               "editor", "translator", "location", "tags", "categories", "layout"}
 _URL = re.compile(r"https?://\S+")
-_NAME_SPLIT = re.compile(r"\s*[、，,;；/]\s*|\s+(?:和|与|and)\s+")
+_NAME_SPLIT = re.compile(r"\s*[、，,;；/×]\s*|\s+(?:和|与|and|x|X)\s+")
 _DESCRIPTION = re.compile(r"[（(][^）)]*[）)]|[|｜].*$")
 
 

@@ -59,6 +59,8 @@ def recognise(ctx: Context) -> None:
             item.set_dropped(DropKind.AD)
         elif item.kind == BlockKind.PARA and _TAGS.match(text):
             item.set_dropped(DropKind.TAG)
+        elif item.kind == BlockKind.PARA and text and not any(ch.isalnum() for ch in text):
+            item.set_dropped(DropKind.RULE)  # `-`, `***`, `……` alone on a line: a separator
     _page_tail(items)
 
 

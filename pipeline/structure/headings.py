@@ -55,14 +55,22 @@ def same_text(a: str, b: str) -> bool:
     return bool(a) and _SPACE.sub("", a).lower() == _SPACE.sub("", b).lower()
 
 
+_FULL_STOP = re.compile(r"[。；;.]$")
+_SENTENCE_DONE = re.compile(r"[。！？!?…”」]$")
+
+
 def _title_like(item: Item, plain: bool) -> bool:
     """A short line that can be (part of) a title: all bold in Markdown/DOCX; in plain text,
-    short and without a sentence-ending full stop."""
+    short and without a full stop (a title may ask a question). Never a speaker's turn."""
+    from .speakers import label_of
+
     text = item.simple.strip()
     if not text or len(text) > TITLE_MAX or item.kind != BlockKind.PARA:
         return False
+    if label_of(text) is not None and not text.endswith(("：", ":")):
+        return False
     if plain:
-        return not _SENTENCE_END.search(text)
+        return not _FULL_STOP.search(text) and "。" not in text
     return item.chars.all_bold()
 
 
@@ -88,6 +96,32 @@ def _bold_lines(ctx: Context, already: int = 0) -> None:
                 and label_of(text) is None):
             found.append(item)
     if len(found) + already >= 2:
+        for item in found:
+            item.role = Role.HEADING
+
+
+def _plain_lines(ctx: Context) -> None:
+    """Plain text has no markup: a short line without end punctuation that comes after a
+    finished sentence (or at the start) and before text is a heading, when the document has
+    at least two such lines."""
+    from .speakers import label_of
+
+    free = [i for i, it in enumerate(ctx.items) if it.is_free() and it.role == Role.BODY]
+    found = []
+    for i in free[:-1]:
+        item = ctx.items[i]
+        text = item.simple.strip()
+        if not text or len(text) > BOLD_LINE_MAX or _LINE_END.search(text) \
+                or NUMBER_ONLY.match(text) or label_of(text) is not None:
+            continue
+        before = ctx.items[i - 1] if i else None
+        if before is not None and before.role in (Role.HEADING, Role.TITLE):
+            continue  # a subtitle, not a heading of its own
+        if before is not None and before.role == Role.BODY \
+                and not _SENTENCE_DONE.search(before.simple.strip()):
+            continue
+        found.append(item)
+    if len(found) >= 2:
         for item in found:
             item.role = Role.HEADING
 
@@ -120,6 +154,8 @@ def recognise(ctx: Context) -> None:
     # else one below every marked-up level
     bold_level = rank[max(wrapped)] if wrapped else len(rank) + 1
     _bold_lines(ctx, already=len(wrapped))
+    if ctx.plain:
+        _plain_lines(ctx)
     rank[0] = bold_level
     pending_title = False  # after a number-only heading, until the body starts
     last: Item | None = None  # the last heading item, while no body has followed it
@@ -151,9 +187,11 @@ def recognise(ctx: Context) -> None:
             # title lines as paragraphs: after a number given as a paragraph, or a number-only
             # heading still without a title (a heading title is never continued by a paragraph)
             if pending_title and last is not None and _title_like(item, ctx.plain) and (
-                    last.kind == BlockKind.PARA or (last.title is None and not last.glue)):
+                    (last.title is None and not last.glue)
+                    or (last.kind == BlockKind.PARA and _CONTINUES.search(last.title or ""))):
                 item.role, item.glue = Role.HEADING, True
                 item.title, item.title_start, item.level = item.simple.strip(), 0, last.level
+                last = item
                 continue
         pending_title, last = False, None
 
@@ -179,7 +217,8 @@ def _title(ctx: Context) -> None:
                 break
             if it.is_free() and it.role == Role.BODY:
                 break
-        if title_item is None and first_body is not None and ctx.plain:
+        if title_item is None and first_body is not None and ctx.plain and all(
+                items[j].kind == BlockKind.FRONT_MATTER for j in range(first_body)):
             first = items[first_body]
             if _title_like(first, plain=True) and first_body + 1 < len(items):
                 title_item = first
