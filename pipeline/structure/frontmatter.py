@@ -22,7 +22,8 @@ _LINE = re.compile(r"^\s*([\w\-\u3400-\u9fff]+)\s*[:=]\s*(.*?)\s*$")
 
 def parse(raw: str, syntax: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(raw) if syntax == "toml" else yaml.safe_load(raw)
+        # BaseLoader keeps every scalar as written (`2020-03-20T05:35:26+00:00`, `true`)
+        data = tomllib.loads(raw) if syntax == "toml" else yaml.load(raw, Loader=yaml.BaseLoader)
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError):
         data = None
     if not isinstance(data, dict):

@@ -17,7 +17,7 @@ from .items import Context, DropKind, Item, Role
 
 _ACCOUNT_STATS = re.compile(r"^\s*\d+\s*篇原创内容\s*$")
 _ACCOUNT_LINES = re.compile(r"点击关注|关注公众号|^\s*公众号\s*$|设为星标|^\s*[，,。、]\s*$")
-_REPOST = re.compile(r"转载.*(?:请|联系|添加)|请添加微信|未经授权")
+_REPOST = re.compile(r"转载.*(?:请|联系|添加)|请添加微信|未经授权|禁止.{0,4}转载|独家授权")
 _RELATED = re.compile(r"^\s*(?:更多阅读|推荐阅读|往期推荐|相关阅读|延伸阅读|往期回顾|热门文章)\s*[:：]?\s*$")
 _CUBOX = re.compile(r"cubox", re.I)
 # prompts of the WeChat reader UI that exports copy after the article
@@ -34,6 +34,7 @@ _TAGS = re.compile(r"^\s*(?:#[^\s#]+\s*)+$")  # `#Omnivore #AI`: hashtags, not a
 
 def recognise(ctx: Context) -> None:
     items = ctx.items
+    lists: list[int] = []
     for i, item in enumerate(items):
         if not item.is_free():
             continue
@@ -52,7 +53,7 @@ def recognise(ctx: Context) -> None:
         elif _REPOST.search(text) and len(text) <= 80:
             item.set_dropped(DropKind.REPOST_NOTICE)
         elif _RELATED.match(text):
-            _link_list(items, i)
+            lists.append(i)  # after the other rules: a card or notice inside stays what it is
         elif _link_only(item) and any(_CUBOX.search(h or "") for h in item.block.links):
             item.set_dropped(DropKind.CUBOX_LINK)
         elif _CALL_TO_ACTION.search(text) and len(text) <= _CTA_MAX:
@@ -61,6 +62,8 @@ def recognise(ctx: Context) -> None:
             item.set_dropped(DropKind.TAG)
         elif item.kind == BlockKind.PARA and text and not any(ch.isalnum() for ch in text):
             item.set_dropped(DropKind.RULE)  # `-`, `***`, `……` alone on a line: a separator
+    for i in lists:
+        _link_list(items, i)
     _page_tail(items)
 
 
@@ -102,14 +105,22 @@ def _link_only(item: Item) -> bool:
     return bool(texts) and all(s.href for s in texts)
 
 
+_LIST_LINE_MAX = 60
+
+
 def _link_list(items: list[Item], i: int) -> None:
+    """`推荐阅读` and what follows it: links, their cover images and their short titles, until a
+    heading or a paragraph long enough to be text again."""
     items[i].set_dropped(DropKind.RELATED)
     j = i + 1
     while j < len(items) and items[j].kind != BlockKind.HEADING and (
-            _link_only(items[j]) or items[j].kind in (BlockKind.IMAGE, BlockKind.HTML,
-                                                      BlockKind.RULE)):
+            not items[j].is_free() or _link_only(items[j])
+            or items[j].kind in (BlockKind.IMAGE, BlockKind.HTML, BlockKind.RULE)
+            or 0 < _visible_len(items[j].simple) <= _LIST_LINE_MAX):
         if items[j].is_free():
-            items[j].set_dropped(DropKind.RELATED if _link_only(items[j]) else DropKind.IMAGE)
+            items[j].set_dropped(DropKind.IMAGE if items[j].kind == BlockKind.IMAGE
+                                 else DropKind.RULE if items[j].kind == BlockKind.RULE
+                                 else DropKind.RELATED)
         j += 1
 
 

@@ -22,6 +22,8 @@ _BYLINE = re.compile(r"^\s*(?:原创|原創)\s+\S")
 _TIME = re.compile(r"\d{1,2}:\d{2}")
 _SNAKE_KEY = re.compile(r"^[a-z]+(?:_[a-z]+)+$")  # `date_saved`: an export's field, never prose
 _ORIGINAL = re.compile(r"original|原文|source|来源|出处", re.I)
+# a WeChat repost names the account it comes from and the author
+_REPOSTED = re.compile(r"^\s*以下文章来源于\s*(?P<pub>[^，,]+?)\s*[，,]\s*作者\s*(?P<author>.+?)\s*$")
 _DATE = re.compile(r"\d{4}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?")
 _ANYWHERE = {k for k, f in KEYS.items() if f.value == "source_url" and not k.isascii()}
 _URL_ONLY = re.compile(r"^\s*<?https?://\S+>?\s*$")
@@ -41,7 +43,8 @@ def recognise(ctx: Context) -> None:
             break
         if item.kind not in (BlockKind.PARA, BlockKind.LIST_ITEM) or len(item.simple) > 120:
             continue
-        if _metadata_line(ctx, item) or _byline(ctx, item) or _source_line(ctx, item):
+        if (_metadata_line(ctx, item) or _byline(ctx, item) or _reposted(ctx, item)
+                or _source_line(ctx, item)):
             continue
     for i in ctx.free():  # `原文链接：https://…` at the end of an article
         item = ctx.items[i]
@@ -87,6 +90,16 @@ def _byline(ctx: Context, item: Item) -> bool:
     if date and ctx.metadata.date is None:
         ctx.metadata.date = date.group(0)
     ctx.metadata.extra.setdefault("byline", raw)
+    item.set_dropped(DropKind.BYLINE)
+    return True
+
+
+def _reposted(ctx: Context, item: Item) -> bool:
+    m = _REPOSTED.match(item.simple)
+    if m is None:
+        return False
+    ctx.metadata.publisher = ctx.metadata.publisher or item.text[m.start("pub"):m.end("pub")]
+    ctx.metadata.author = ctx.metadata.author or item.text[m.start("author"):m.end("author")]
     item.set_dropped(DropKind.BYLINE)
     return True
 

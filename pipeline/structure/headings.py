@@ -74,7 +74,8 @@ def _title_like(item: Item, plain: bool) -> bool:
     return item.chars.all_bold()
 
 
-_LINE_END = re.compile(r"[。！？!?；;：:…]$")
+_LINE_END = re.compile(r"[。！？!?；;：:…—]$")
+_QUESTION_END = re.compile(r"[？！?!][”」\"]?$")
 BOLD_LINE_MAX = 40
 
 
@@ -90,10 +91,12 @@ def _bold_lines(ctx: Context, already: int = 0) -> None:
     for i in free[:-1]:
         item = ctx.items[i]
         text = item.simple.strip()
+        # a question can be a heading too when it opens a section after a divider image
+        after_image = i > 0 and ctx.items[i - 1].kind == BlockKind.IMAGE
+        ends_ok = not _LINE_END.search(text) or (after_image and _QUESTION_END.search(text))
         if (item.role == Role.BODY and item.kind == BlockKind.PARA and not ctx.plain
                 and 0 < len(text) <= BOLD_LINE_MAX and item.chars.all_bold()
-                and not _LINE_END.search(text) and not NUMBER_ONLY.match(text)
-                and label_of(text) is None):
+                and ends_ok and not NUMBER_ONLY.match(text) and label_of(text) is None):
             found.append(item)
     if len(found) + already >= 2:
         for item in found:
