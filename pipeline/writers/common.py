@@ -1,7 +1,9 @@
 """What every writer shares: footnote numbering and labels, so all formats agree."""
 from __future__ import annotations
 
-from ..model import Document, Note, Segment
+from typing import Callable
+
+from ..model import Document, Note, Paragraph, Segment
 
 
 def footnote_order(doc: Document) -> list[Note]:
@@ -56,3 +58,22 @@ def source_text(seg: Segment, script: str, original: str = "simplified") -> str:
 
         return to_traditional(seg.display)
     return seg.source
+
+
+def source_line(doc: Document) -> str | None:
+    """`Source: <url> · Author: … · Date: …`: what the document says about itself, shown once
+    under the title (values as written; never translated as body text). None when empty."""
+    meta = doc.metadata
+    parts = [f"<{meta.source_url}>"] if meta.source_url else []
+    for label, value in (("Author", meta.author), ("Published by", meta.publisher),
+                         ("Date", meta.date), ("Host", meta.host),
+                         ("Guests", ", ".join(meta.guests))):
+        if value:
+            parts.append(f"{label}: {value}")
+    return "Source: " + " · ".join(parts) if parts else None
+
+
+def table_cells(para: Paragraph, text: Callable[[Segment], str], joiner: str) -> list[list[str]]:
+    """A table paragraph's grid as cell strings, each cell's segments joined."""
+    return [[joiner.join(text(seg) for seg in cell) for cell in row]
+            for row in para.table_rows()]
