@@ -16,7 +16,7 @@ from .fields import EXTRA_KEYS, KEYS, assign
 from .items import Context, DropKind, Item, Role
 
 HEADER_SCAN = 25  # free items from the top that may be header lines
-_KEY = r"[A-Za-z_\u3400-\u9fff]{1,6}"
+_KEY = r"(?:[A-Za-z][A-Za-z_]{0,19}|[\u3400-\u9fff]{1,6})"
 _PAIR = re.compile(rf"(?:^|(?<=\s))({_KEY})\s*(?:[|｜:：丨/]\s*)(.*?)(?=\s+{_KEY}\s*[|｜丨]|$)")
 _BYLINE = re.compile(r"^\s*(?:原创|原創)\s+\S")
 _TIME = re.compile(r"\d{1,2}:\d{2}")
