@@ -21,6 +21,7 @@ class BlockKind(str, Enum):
     CODE = "code"  # verbatim; `info` holds the fence's language
     TABLE = "table"  # `rows` holds the cells
     FRONT_MATTER = "front_matter"  # raw YAML/TOML between the fences; `info` is yaml | toml
+    OMITTED = "omitted"  # text the reader does not take as body (`info` says what it is)
 
     def __str__(self) -> str:
         return self.value

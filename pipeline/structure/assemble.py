@@ -78,6 +78,8 @@ class Assembler:
                 f"{s.text} {s.href or ''}".strip() for s in item.block.spans if s.href or s.text)
             if item.kind == BlockKind.FRONT_MATTER:
                 text = item.block.spans[0].text
+            elif item.kind == BlockKind.OMITTED:
+                text = f"{item.block.info}: {item.block.text}"
             self.doc.dropped.append(Dropped(str(item.drop or DropKind.METADATA), text, item.line))
         elif item.role == Role.TITLE:
             self.doc.title = self.segment(item.text, "title")

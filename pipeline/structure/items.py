@@ -46,6 +46,8 @@ class DropKind(str, Enum):
     ORPHAN_NOTE = "orphan-note"
     EMPTY_HEADING = "empty-heading"
     TAG = "tag"
+    DELETED = "deleted-revision"  # DOCX: text deleted with change tracking on
+    NOT_BODY = "not-body"  # DOCX: footnotes, endnotes, comments, headers, footers
 
     def __str__(self) -> str:
         return self.value
@@ -104,7 +106,8 @@ class Context:
 
 
 def make_item(block: Block, script: str) -> Item:
-    if block.kind in (BlockKind.CODE, BlockKind.TABLE, BlockKind.FRONT_MATTER):
+    if block.kind in (BlockKind.CODE, BlockKind.TABLE, BlockKind.FRONT_MATTER,
+                      BlockKind.OMITTED):
         chars = Chars(block.text, [False] * len(block.text))
     else:
         chars = Chars.from_spans(block.spans).normalised()
