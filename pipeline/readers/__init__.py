@@ -7,7 +7,6 @@ from typing import Callable
 from ..errors import BitextError
 from ..model import Document
 from ..script import detect_script
-from ..structure import build_document
 from ..textio import decode, read_bytes
 from .blocks import Block
 from .markdown import read_markdown
@@ -20,7 +19,13 @@ SUPPORTED = (*TEXT_READERS, ".docx")
 
 
 def read_document(path: Path | str) -> Document:
-    path = Path(path)
+    from ..structure import no_gc_pauses  # structure imports readers.blocks: imported late
+
+    with no_gc_pauses():
+        return _read(Path(path))
+
+
+def _read(path: Path) -> Document:
     suffix = path.suffix.lower()
     data = read_bytes(path)  # missing file / directory / permissions come first
     if suffix not in SUPPORTED:
@@ -37,6 +42,8 @@ def read_document(path: Path | str) -> Document:
         text = decode(data, str(path))
         blocks = TEXT_READERS[suffix](text)
         sample = text
+    from ..structure import build_document
+
     doc = build_document(blocks, path=str(path), script=detect_script(sample),
                          plain=suffix in (".txt", ".text"))
     if not any(True for _ in doc.body_segments()) and doc.title is None:

@@ -26,6 +26,14 @@ def join_titles(parts: list[str]) -> str:
     return "".join(out)
 
 
+def _emphasised(text: str, bold: list[bool], a: int, b: int) -> bool:
+    """At least half the letters of text[a:b] are bold (most text has none: checked first)."""
+    if not any(bold[a:b]):
+        return False
+    letters = [flag for ch, flag in zip(text[a:b], bold[a:b]) if ch.isalnum()]
+    return bool(letters) and sum(letters) * 2 >= len(letters)
+
+
 class Assembler:
     def __init__(self, ctx: Context, path: str) -> None:
         self.ctx = ctx
@@ -58,10 +66,8 @@ class Assembler:
                 b -= 1
             if a == b:
                 continue
-            letters = [chars.bold[j] for j in range(a, b) if source[j].isalnum()]
             seg = Segment(id=f"{para_id}.{first + len(segs)}", source=source[a:b],
-                          display=display[a:b],
-                          emphasis=bool(letters) and sum(letters) * 2 >= len(letters))
+                          display=display[a:b], emphasis=_emphasised(source, chars.bold, a, b))
             # a marker belongs to the sentence whose span (with its spacing) holds the
             # character it follows
             lo, hi = bisect.bisect_left(markers, start), bisect.bisect_left(markers, end)
