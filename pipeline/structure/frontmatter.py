@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import tomllib
 from typing import Any
 
 import yaml
@@ -22,9 +21,14 @@ _LINE = re.compile(r"^\s*([\w\-\u3400-\u9fff]+)\s*[:=]\s*(.*?)\s*$")
 
 def parse(raw: str, syntax: str) -> dict[str, Any]:
     try:
-        # BaseLoader keeps every scalar as written (`2020-03-20T05:35:26+00:00`, `true`)
-        data = tomllib.loads(raw) if syntax == "toml" else yaml.load(raw, Loader=yaml.BaseLoader)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError):
+        if syntax == "toml":
+            import tomllib  # Python 3.11+; on 3.10 the `key = value` fallback below reads it
+
+            data = tomllib.loads(raw)
+        else:
+            # BaseLoader keeps every scalar as written (`2020-03-20T05:35:26+00:00`, `true`)
+            data = yaml.load(raw, Loader=yaml.BaseLoader)
+    except (yaml.YAMLError, ValueError, ImportError):  # TOMLDecodeError is a ValueError
         data = None
     if not isinstance(data, dict):
         data = {}

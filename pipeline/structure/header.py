@@ -13,7 +13,7 @@ import re
 from ..readers.blocks import BlockKind
 from ..script import to_simplified
 from .fields import EXTRA_KEYS, KEYS, assign
-from .items import Context, DropKind, Item, Role
+from .items import Context, DropKind, Item
 
 HEADER_SCAN = 25  # free items from the top that may be header lines
 _KEY = r"(?:[A-Za-z][A-Za-z_]{0,19}|[\u3400-\u9fff]{1,6})"
