@@ -51,3 +51,16 @@ def test_metadata_is_a_source_line_not_body(tmp_path):
     assert any("Author: AI 科技大本营" in t for t in first)
     assert all(p.kind != ParagraphKind.CODE or not p.segments
                for s in doc.sections for p in s.paragraphs)
+
+
+def test_segment_json_round_trip_keeps_code_tables_and_metadata():
+    import json
+
+    from pipeline.writers.json_doc import document_from_dict, document_to_dict
+
+    for name in ("readme-chatglm2.md", "omnivore-jensen-transformer.md"):
+        doc = read_document(CORPUS / name)
+        again = document_from_dict(json.loads(json.dumps(document_to_dict(doc))))
+        assert again.metadata == doc.metadata
+        assert english_markdown(again) == english_markdown(doc)
+        assert parallel_markdown(again) == parallel_markdown(doc)
