@@ -18,6 +18,7 @@ import re
 
 from ..readers.blocks import BlockKind
 from .items import Context, DropKind, Item, Role
+from .speakers import label_of
 
 _NUM = r"[\d一二三四五六七八九十百零〇]{1,4}"
 _CHAPTER = rf"第\s*{_NUM}\s*[章节部分篇讲回期课]"
@@ -62,8 +63,6 @@ _SENTENCE_DONE = re.compile(r"[。！？!?…”」]$")
 def _title_like(item: Item, plain: bool) -> bool:
     """A short line that can be (part of) a title: all bold in Markdown/DOCX; in plain text,
     short and without a full stop (a title may ask a question). Never a speaker's turn."""
-    from .speakers import label_of
-
     text = item.simple.strip()
     if not text or len(text) > TITLE_MAX or item.kind != BlockKind.PARA:
         return False
@@ -84,8 +83,6 @@ def _bold_lines(ctx: Context, already: int = 0) -> None:
     end a sentence and is not a number, a label or the last thing on the page is a heading
     when the document uses at least two of them (one alone is emphasis); `already` counts
     bold headings found another way (after an empty heading)."""
-    from .speakers import label_of
-
     found = []
     free = [i for i, it in enumerate(ctx.items) if it.is_free()]
     for i in free[:-1]:
@@ -107,8 +104,6 @@ def _plain_lines(ctx: Context) -> None:
     """Plain text has no markup: a short line without end punctuation that comes after a
     finished sentence (or at the start) and before text is a heading, when the document has
     at least two such lines."""
-    from .speakers import label_of
-
     free = [i for i, it in enumerate(ctx.items) if it.is_free() and it.role == Role.BODY]
     found = []
     for i in free[:-1]:
@@ -148,6 +143,7 @@ def _empty_headings(ctx: Context) -> list[int]:
 
 
 def recognise(ctx: Context) -> None:
+    """Mark title, headings (number, title part, glue, level) in one pass over the items."""
     items = ctx.items
     wrapped = _empty_headings(ctx)
     _title(ctx)
