@@ -44,3 +44,10 @@ def test_plain_text_without_blank_lines():
 def test_enumerations_are_not_speakers():
     doc = md("# T\n\n第一：快。\n\n第二：准。\n\n第一：便宜。\n\n第二：好用。\n")
     assert doc.speakers == []
+
+
+def test_markdown_lines_without_blank_lines_between_turns_and_metadata():
+    doc = md("# T\n\n作者：王五\n编辑：赵六\n\n张三：问？\n李四：答。\n张三：再问？\n李四：再答。\n")
+    assert turns(doc) == {"张三": 2, "李四": 2}
+    assert body(doc) == ["问？", "答。", "再问？", "再答。"]
+    assert doc.metadata.author == "王五" and doc.metadata.extra["编辑"] == "赵六"
