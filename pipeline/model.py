@@ -136,8 +136,10 @@ class Metadata:
     extra: dict[str, str] = field(default_factory=dict)
 
     def people(self) -> list[str]:
-        """Names the header gives for who speaks: host first, then guests."""
-        return ([self.host] if self.host else []) + self.guests
+        """Names the header gives for who speaks: host(s) first, then guests."""
+        from .structure.fields import names  # the one place that splits a list of names
+
+        return (names(self.host) if self.host else []) + self.guests
 
     def is_empty(self) -> bool:
         return self == Metadata()

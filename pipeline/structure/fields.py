@@ -35,8 +35,8 @@ KEYS: dict[str, Field] = {
     "采访人": Field.HOST, "访谈人": Field.HOST, "对话人": Field.HOST, "interviewer": Field.HOST,
     "guest": Field.GUESTS, "guests": Field.GUESTS, "嘉宾": Field.GUESTS, "受访者": Field.GUESTS,
     "受访人": Field.GUESTS, "访谈嘉宾": Field.GUESTS, "对谈嘉宾": Field.GUESTS,
-    "分享嘉宾": Field.GUESTS, "圆桌嘉宾": Field.GUESTS, "访谈": Field.GUESTS, "对谈": Field.GUESTS,
-    "对话": Field.GUESTS,
+    "分享嘉宾": Field.GUESTS, "圆桌嘉宾": Field.GUESTS,
+    "访谈": Field.HOST, "对谈": Field.HOST, "对话": Field.HOST,  # who conducted it
 }
 # header-only keys that go to `extra` (front matter keeps every key it has)
 EXTRA_KEYS = {"编辑", "责编", "责任编辑", "编译", "翻译", "译者", "整理", "文字整理", "校对",
@@ -64,14 +64,16 @@ def assign(meta: Metadata, key: str, value: str) -> bool:
         url = _URL.search(value)
         if url:
             meta.source_url = meta.source_url or url.group(0).rstrip(")）>」")
-        elif name in ("来源", "出处", "source", "转载自"):
+        elif name in ("来源", "出处", "转载自"):
             meta.publisher = meta.publisher or value  # `来源：某公众号` names a publication
         else:
             return False
     elif field == Field.GUESTS:
         meta.guests.extend(n for n in names(value) if n not in meta.guests)
     elif field == Field.HOST:
-        meta.host = meta.host or (names(value) or [value])[0]
+        # one name, or as written when several conduct it (`penny，Cage`, `张小珺 x 张鹏`)
+        found = names(value)
+        meta.host = meta.host or (found[0] if len(found) == 1 else value)
     else:
         attr = field.value
         if getattr(meta, attr) is None:

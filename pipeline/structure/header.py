@@ -8,6 +8,7 @@ a header, plus `原文链接`-style lines anywhere: `时间：` inside a turn is
 """
 from __future__ import annotations
 
+import copy
 import re
 
 from ..readers.blocks import BlockKind
@@ -68,9 +69,12 @@ def _metadata_line(ctx: Context, item: Item) -> bool:
         return False
     if any(len(m.group(2)) > 60 or re.search("[。！？]", m.group(2)) for m in pairs):
         return False  # a value that long, or with a full stop, is a sentence
-    for m in pairs:
-        # values are read from the display text (same offsets): names stay as written
-        assign(ctx.metadata, m.group(1), raw[m.start(2):m.end(2)])
+    # values are read from the display text (same offsets): names stay as written; a line is
+    # metadata only if every pair is (`Source: 某次演讲` under an image is a caption)
+    trial = copy.deepcopy(ctx.metadata)
+    if not all([assign(trial, m.group(1), raw[m.start(2):m.end(2)]) for m in pairs]):
+        return False
+    ctx.metadata = trial
     item.set_dropped(DropKind.METADATA)
     return True
 

@@ -155,7 +155,10 @@ def recognise(ctx: Context) -> None:
     _bold_lines(ctx, already=len(wrapped))
     if ctx.plain:
         _plain_lines(ctx)
-    rank[0] = bold_level
+    # with numbered paragraph headings (`**01**`), an unnumbered bold line is one level below
+    numbered = any(it.role == Role.BODY and it.kind == BlockKind.PARA and len(it.simple) <= 12
+                   and NUMBER_ONLY.match(it.simple) for it in items)
+    rank[0] = bold_level + (1 if numbered and not wrapped else 0)
     pending_title = False  # after a number-only heading, until the body starts
     last: Item | None = None  # the last heading item, while no body has followed it
     for i, item in enumerate(items):
@@ -164,8 +167,11 @@ def recognise(ctx: Context) -> None:
         if item.role == Role.HEADING:
             number, title, start = split_number(item.simple)
             level = rank.get(item.md_level, 1)
-            if pending_title or (last is not None and last.md_level == item.md_level
-                                 and last.title and _CONTINUES.search(last.title)):
+            untitled = last is not None and last.title is None and not last.glue
+            continues = last is not None and bool(last.title) and bool(
+                _CONTINUES.search(last.title or ""))
+            if (pending_title and (untitled or continues)) or (
+                    continues and last is not None and last.md_level == item.md_level):
                 item.glue, item.title, item.title_start = True, item.simple.strip(), 0
                 item.level = last.level if last else level
             else:

@@ -11,7 +11,7 @@ import re
 from ..readers.blocks import BlockKind
 from .items import Context, DropKind, Item
 
-_TOC_WORD = re.compile(r"^\s*(?:本文)?(?:目录|目錄|contents|table of contents)\s*[:：]?\s*$", re.I)
+_TOC_WORD = re.compile(r"^(?:本文)?(?:目录|目錄|contents|tableofcontents)$", re.I)  # noise removed
 _NUMBERING = re.compile(r"^\s*(?:第.{1,3}[章节部分]|[\d.]+|[一二三四五六七八九十]+[、.]?|part\s*\d+)\s*[.、:：]?\s*",
                         re.I)
 _NOISE = re.compile(r"[\s\W_]+")
@@ -33,7 +33,7 @@ def recognise(ctx: Context) -> None:
             where.setdefault(_key(it.simple), []).append(k)
     for i in ctx.free():
         start = items[i]
-        if not _TOC_WORD.match(start.simple) or not start.is_free():
+        if not _TOC_WORD.match(_NOISE.sub("", start.simple)) or not start.is_free():
             continue
         entries: list[Item] = []
         j = i + 1
