@@ -17,13 +17,30 @@ from .errors import EXIT_ERROR, BitextError
 
 
 def _print_structure(doc) -> None:  # noqa: ANN001 - Document; kept import-light
+    """What the reader understood, at a glance: metadata, the section tree with levels, the
+    speakers with their turn counts, then every segment."""
     out = sys.stdout
+    meta = doc.metadata
     out.write(f"Title:    {doc.title.display if doc.title else '(none)'}\n")
     out.write(f"Source:   {doc.source_url or '(none)'}\n")
+    fields = [(k, v) for k, v in (("author", meta.author), ("publisher", meta.publisher),
+                                  ("date", meta.date), ("host", meta.host),
+                                  ("guests", ", ".join(meta.guests))) if v]
+    fields += sorted(meta.extra.items())
+    if fields:
+        out.write("Metadata: " + "\n          ".join(f"{k}: {v}" for k, v in fields) + "\n")
     turns = Counter(p.speaker for s in doc.sections for p in s.paragraphs if p.turn_start)
     out.write("Speakers: " + (", ".join(f"{s} ({turns[s]} turns)" for s in doc.speakers)
                               or "(none)") + "\n")
     out.write(f"Script:   {doc.script}\n")
+    titled = [s for s in doc.sections if s.number or s.title]
+    if titled:
+        out.write("Sections:\n")
+        for section in titled:
+            head = f"[{section.number}] " if section.number else ""
+            title = section.title.display if section.title else ""
+            out.write(f"{'  ' * section.level}{head}{title}  (level {section.level}, "
+                      f"{len(section.paragraphs)} paragraphs)\n")
     for section in doc.sections:
         head = section.number or "--"
         title = section.title.display if section.title else "(lead)"
@@ -31,6 +48,14 @@ def _print_structure(doc) -> None:  # noqa: ANN001 - Document; kept import-light
         for para in section.paragraphs:
             if para.turn_start:
                 out.write(f"  {para.speaker}:\n")
+            if para.kind == "code":
+                lines = para.verbatim.count("\n") + 1
+                out.write(f"  {para.id:<10} [code {para.language or ''}, {lines} lines, "
+                          f"not translated]\n")
+                continue
+            if para.kind == "table":
+                rows = para.table_rows()
+                out.write(f"  {para.id:<10} [table {len(rows)} rows]\n")
             for seg in para.segments:
                 mark = "*" if seg.emphasis else " "
                 bullet = "•" if para.kind == "list_item" else " "

@@ -7,7 +7,21 @@ writer can render a document without knowing which stages ran.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Iterator
+
+
+class ParagraphKind(str, Enum):
+    """What a paragraph is. Code is kept verbatim and never translated (it has no segments);
+    a table's cells are segments like any other, with `Paragraph.cells` keeping the grid."""
+
+    BODY = "body"
+    LIST_ITEM = "list_item"
+    CODE = "code"
+    TABLE = "table"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass
@@ -54,16 +68,37 @@ class Paragraph:
     segments: list[Segment]
     speaker: str | None = None
     turn_start: bool = False
-    kind: str = "body"  # body | list_item
+    kind: ParagraphKind = ParagraphKind.BODY
     line: int = 0
+    label: str | None = None  # the speaker label as written at a turn start (`广密` for 李广密)
+    verbatim: str = ""  # a code block's text, exactly as written
+    language: str = ""  # a code block's info string (`python`)
+    cells: list[list[int]] = field(default_factory=list)  # table: segments per cell, per row
+
+    def table_rows(self) -> list[list[list[Segment]]]:
+        """The table grid: rows of cells, each cell the run of `segments` it holds (the first
+        row is the header). Segments stay flat in `segments` so every stage sees them."""
+        rows: list[list[list[Segment]]] = []
+        pos = 0
+        for row in self.cells:
+            cells = []
+            for count in row:
+                cells.append(self.segments[pos:pos + count])
+                pos += count
+            rows.append(cells)
+        return rows
 
 
 @dataclass
 class Section:
+    """A heading and what follows it. `number` is the heading's numbering as written (`01`,
+    `1.2`, `第三章`), `title` the rest; `level` 1 is the outermost section level."""
+
     id: str
     number: str | None = None
     title: Segment | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)
+    level: int = 1
 
 
 @dataclass
@@ -74,6 +109,7 @@ class Note:
     anchor: str
     segment: Segment
     kind: str = "editor"
+    label: str = ""  # how the source introduced it (`注`, `编者注`), kept so nothing vanishes
 
 
 @dataclass
@@ -86,9 +122,33 @@ class Dropped:
 
 
 @dataclass
+class Metadata:
+    """What the document says about itself (front matter, header lines, bylines). Shown as a
+    source line in the editions, never translated as body text. Values stay as written."""
+
+    title: str | None = None
+    source_url: str | None = None
+    date: str | None = None
+    author: str | None = None
+    publisher: str | None = None  # publication or WeChat account
+    host: str | None = None
+    guests: list[str] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def people(self) -> list[str]:
+        """Names the header gives for who speaks: host(s) first, then guests."""
+        from .structure.fields import names  # the one place that splits a list of names
+
+        return (names(self.host) if self.host else []) + self.guests
+
+    def is_empty(self) -> bool:
+        return self == Metadata()
+
+
+@dataclass
 class Document:
     title: Segment | None
-    source_url: str | None = None
+    metadata: Metadata = field(default_factory=Metadata)
     sections: list[Section] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
@@ -96,6 +156,14 @@ class Document:
     script: str = "simplified"  # script of the original input: simplified | traditional
     speakers: list[str] = field(default_factory=list)
     speaker_names: dict[str, str] = field(default_factory=dict)  # Chinese label -> English
+
+    @property
+    def source_url(self) -> str | None:
+        return self.metadata.source_url
+
+    @source_url.setter
+    def source_url(self, url: str | None) -> None:
+        self.metadata.source_url = url
 
     def body_segments(self) -> Iterator[Segment]:
         for section in self.sections:

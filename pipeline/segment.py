@@ -11,6 +11,11 @@ from typing import Sequence
 CLOSERS = "」』”’）》)]\"'】〕"
 PAIRS = {"《": "》", "「": "」", "『": "』", "“": "”", "（": "）", "(": ")", "【": "】", "〔": "〕"}
 HARD_ENDERS = "。！？!?"
+FULL_ENDERS = "。！？"
+_OPERATOR_BEFORE = set("=+-*/<>(（[")
+# （笑） （鼓掌） (laughs) — but not a list number like (1) or （一）
+_STAGE_DIRECTION = re.compile(r"\s*[（(](?![\dA-Za-z一二三四五六七八九十ivx]{1,3}[)）])[^（()）。！？]{1,6}[)）]")
+_WALK_BACK = 40  # an abbreviation is a short word: never scan further back for one
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "vs", "etc", "e.g", "i.e", "u.s", "no", "fig",
                  "inc", "ltd", "co", "st", "jr", "sr"}
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -67,12 +72,25 @@ def _english_period_ends(text: str, i: int) -> bool:
     if not (nxt.isupper() or _CJK.match(nxt) or nxt in "\"“「"):
         return False
     k = i
-    while k > 0 and (text[k - 1].isalpha() or text[k - 1] == "."):
+    while k > max(0, i - _WALK_BACK) and (text[k - 1].isalpha() or text[k - 1] == "."):
         k -= 1
     word = text[k:i].lower()
     if not word or word in ABBREVIATIONS or len(word) == 1:
         return False
     return True
+
+
+def _half_width_ends(text: str, i: int) -> bool:
+    """A half-width `?`/`!` ends a sentence like `？`/`！` (Traditional and mixed texts use them),
+    but not in a formula or URL (`1+1=?`, `?id=3`, `!=`)."""
+    if i > 0 and text[i - 1] in _OPERATOR_BEFORE:
+        return False
+    j = i + 1
+    if j >= len(text):
+        return True
+    nxt = text[j]
+    return nxt.isspace() or nxt in HARD_ENDERS or nxt in CLOSERS or nxt == "…" \
+        or bool(_CJK.match(nxt))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -88,9 +106,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         ch = text[i]
         end: int | None = None
         if not inside[i]:
-            if ch in HARD_ENDERS:
+            if ch in FULL_ENDERS or (ch in "!?" and _half_width_ends(text, i)):
                 end = i + 1
-            elif ch in "」』”’" and i > 0 and text[i - 1] in HARD_ENDERS + "…":
+            elif ch in "」』”’" and i > 0 and text[i - 1] in FULL_ENDERS + "…":
                 end = i + 1  # a quoted sentence that ends inside its quotes: 「……？」
             elif ch == "…" and i + 1 < n and text[i + 1] == "…":
                 end = i + 2
@@ -112,6 +130,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             continue
         while end < n and (text[end] in HARD_ENDERS or text[end] in CLOSERS or text[end] == "…"):
             end += 1
+        direction = _STAGE_DIRECTION.match(text, end)
+        if direction:
+            end = direction.end()  # `（笑）` belongs to the sentence it follows
         if text[start:end].strip():
             spans.append((start, end))
             start = end

@@ -147,9 +147,13 @@ def test_docx_reader(tmp_path):
     d.add_heading("标题", level=1)
     d.add_heading("01", level=2)
     d.add_heading("第一节", level=2)
-    p = d.add_paragraph()
-    p.add_run("张鹏：").bold = True
-    p.add_run("你好。再见！")
+    # a label is a speaker by behaviour: these two alternate (one bold label alone would be
+    # a defined term)
+    for name, text in (("张鹏：", "你好。再见！"), ("朱军：", "好。"), ("张鹏：", "谢谢。"),
+                       ("朱军：", "再会。")):
+        p = d.add_paragraph()
+        p.add_run(name).bold = True
+        p.add_run(text)
     path = tmp_path / "a.docx"
     d.save(path)
     doc = read_document(path)

@@ -3,6 +3,7 @@ failures, many files, and property-based checks of the reader and segmenter."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import signal
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,13 @@ def test_odd_input_is_read(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     result = _run("segment", str(path), "--json")
     assert result.returncode == 0, result.stderr
+    # and every Chinese character is still there (in a segment, the title or `dropped`)
+    data = json.loads(result.stdout)
+    kept = "".join([data["title"] or ""] + [s["source"] for sec in data["sections"]
+                                            for p in sec["paragraphs"] for s in p["segments"]]
+                   + [d["text"] for d in data["dropped"]])
+    han = re.compile(r"[\u4e00-\u9fff]")
+    assert not Counter(han.findall(content)) - Counter(han.findall(kept))
 
 
 def test_long_line_is_split_for_the_engine():

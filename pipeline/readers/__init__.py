@@ -9,7 +9,6 @@ from ..errors import BitextError
 from ..model import Document
 from ..sanitize import Sanitizer
 from ..script import detect_script
-from ..structure import build_document
 from ..textio import decode, read_bytes
 from .blocks import Block
 from .markdown import read_markdown
@@ -22,7 +21,13 @@ SUPPORTED = (*TEXT_READERS, ".docx")
 
 
 def read_document(path: Path | str) -> Document:
-    path = Path(path)
+    from ..structure import no_gc_pauses  # structure imports readers.blocks: imported late
+
+    with no_gc_pauses():
+        return _read(Path(path))
+
+
+def _read(path: Path) -> Document:
     suffix = path.suffix.lower()
     data = read_bytes(path)  # missing file / directory / permissions come first
     if suffix not in SUPPORTED:
@@ -42,7 +47,10 @@ def read_document(path: Path | str) -> Document:
         del data  # the bytes are not needed any more: halve the peak on a big file
         blocks = TEXT_READERS[suffix](text)
         sample = text
-    doc = build_document(blocks, path=str(path), script=detect_script(sample))
+    from ..structure import build_document
+
+    doc = build_document(blocks, path=str(path), script=detect_script(sample),
+                         plain=suffix in (".txt", ".text"))
     doc.dropped.extend(clean.dropped())
     count = sum(1 for _ in doc.segments())
     if count > limits.value(limits.MAX_SEGMENTS):

@@ -6,9 +6,12 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .blocks import Block, Span
+from .blocks import Block, BlockKind, Span, SpanKind, split_front_matter
 
-_PARSER = MarkdownIt("commonmark").disable("text_join")  # keep escapes visible: `\\*` marks a note
+# keep escapes visible (`\\*` marks a note); GFM pipe tables are common in READMEs
+_PARSER = MarkdownIt("commonmark").disable("text_join").enable("table")
+_TAG = re.compile(r"<[^>]*>")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 MAX_NESTING = 8  # containers kept per line: a list level costs markdown-it 2 of its 20 levels
 
 
@@ -34,12 +37,14 @@ def _flatten(text: str) -> str:
 
 
 def read_markdown(text: str) -> list[Block]:
+    front, text = split_front_matter(text)
     text = _flatten(text)
-    blocks: list[Block] = []
+    blocks: list[Block] = [front] if front else []
     depth = 0
     in_list_item = 0
-    pending_kind = "para"
+    pending_kind = BlockKind.PARA
     pending_level = 0
+    table: Block | None = None
     for tok in _PARSER.parse(text):
         if tok.nesting == 1:
             depth += 1
@@ -50,24 +55,55 @@ def read_markdown(text: str) -> list[Block]:
         elif tok.type == "list_item_close":
             in_list_item -= 1
         elif tok.type == "heading_open":
-            pending_kind, pending_level = "heading", int(tok.tag[1:])
+            pending_kind, pending_level = BlockKind.HEADING, int(tok.tag[1:])
         elif tok.type == "paragraph_open":
-            pending_kind, pending_level = ("list_item" if in_list_item else "para"), 0
+            pending_kind, pending_level = (BlockKind.LIST_ITEM if in_list_item
+                                           else BlockKind.PARA), 0
         elif tok.type == "hr":
-            blocks.append(Block("rule", [Span(tok.markup)], line=_line(tok)))
+            blocks.append(Block(BlockKind.RULE, [Span(tok.markup)], line=_line(tok)))
         elif tok.type == "html_block":
-            blocks.append(Block("html", [Span(tok.content.strip())], line=_line(tok)))
+            blocks.append(_html_block(tok))
         elif tok.type in ("fence", "code_block"):
-            blocks.append(Block("para", [Span(tok.content.strip())], line=_line(tok)))
+            blocks.append(Block(BlockKind.CODE, [Span(tok.content.rstrip("\n"))], line=_line(tok),
+                                info=tok.info.strip()))
+        elif tok.type == "table_open":
+            table = Block(BlockKind.TABLE, line=_line(tok))
+        elif tok.type == "table_close" and table is not None:
+            blocks.append(table)
+            table = None
+        elif tok.type == "tr_open" and table is not None:
+            table.rows.append([])
+        elif tok.type == "inline" and table is not None:
+            table.rows[-1].append(_inline(tok.children or []))
+        elif tok.type == "inline" and pending_kind == BlockKind.PARA and _only_code(tok):
+            # a paragraph that is one inline code span is a listing, kept verbatim
+            code = " ".join(c.content for c in tok.children or [] if c.type == "code_inline")
+            blocks.append(Block(BlockKind.CODE, [Span(code)], line=_line(tok)))
+            pending_kind, pending_level = BlockKind.PARA, 0
         elif tok.type == "inline":
             spans = _inline(tok.children or [])
             kind = pending_kind
-            if kind == "para" and spans and all(s.kind == "image" or not s.text.strip()
-                                                for s in spans):
-                kind = "image"
+            if kind == BlockKind.PARA and spans and all(s.kind == SpanKind.IMAGE
+                                                        or not s.text.strip() for s in spans):
+                kind = BlockKind.IMAGE
             blocks.append(Block(kind, spans, level=pending_level, line=_line(tok)))
-            pending_kind, pending_level = "para", 0
+            pending_kind, pending_level = BlockKind.PARA, 0
     return blocks
+
+
+def _only_code(tok: Token) -> bool:
+    children = [c for c in tok.children or [] if not (c.type == "text" and not c.content.strip())]
+    return bool(children) and all(c.type == "code_inline" for c in children)
+
+
+def _html_block(tok: Token) -> Block:
+    """Raw HTML is furniture unless it carries Chinese text: then its text is a paragraph
+    (tags removed), so nothing written in the article is lost to a `<section>` wrapper."""
+    raw = tok.content.strip()
+    text = _TAG.sub("", raw).strip()
+    if _HAN.search(text) and not raw.startswith("<!--"):  # a comment is never shown
+        return Block(BlockKind.PARA, [Span(text)], line=_line(tok))
+    return Block(BlockKind.HTML, [Span(raw)], line=_line(tok))
 
 
 def _line(tok: Token) -> int:
@@ -89,9 +125,11 @@ def _inline(children: list[Token]) -> list[Span]:
         elif t == "link_close":
             href = None
         elif t == "image":
-            spans.append(Span("", kind="image", href=str(child.attrs.get("src", "")) or None))
+            # the alt text rides on the image span: not body text, but kept with the image
+            spans.append(Span(child.content or "", kind=SpanKind.IMAGE,
+                              href=str(child.attrs.get("src", "")) or None))
         elif t == "text_special" and child.info == "escape" and child.content == "*":
-            spans.append(Span("*", kind="marker"))
+            spans.append(Span("*", kind=SpanKind.MARKER))
         elif t in ("text", "text_special", "code_inline", "html_inline"):
             content = child.content
             if t == "html_inline" and content.lower().startswith("<br"):
@@ -99,7 +137,9 @@ def _inline(children: list[Token]) -> list[Span]:
             if content:
                 spans.append(Span(content, bold=bold > 0, href=href))
         elif t in ("softbreak", "hardbreak"):
-            spans.append(Span("\n" if t == "hardbreak" else " ", bold=bold > 0))
+            # a line break is kept as one: structure decides whether a new line starts a new
+            # unit (a speaker label, a metadata line) or just continues the paragraph
+            spans.append(Span("\n", bold=bold > 0))
     return _literal_strong(spans)
 
 
@@ -110,14 +150,14 @@ def _literal_strong(spans: list[Span]) -> list[Span]:
     bold span in Chinese text; WeChat exports are full of these. Only an even number of
     leftover markers is treated as pairs, so a stray `**` stays visible as typed.
     """
-    if sum(s.text.count("**") for s in spans if s.kind == "text" and not s.href) % 2:
+    if sum(s.text.count("**") for s in spans if s.kind == SpanKind.TEXT and not s.href) % 2:
         return spans
     out: list[Span] = []
     toggled = False
     for span in spans:
-        if span.kind != "text" or span.href or "**" not in span.text:
+        if span.kind != SpanKind.TEXT or span.href or "**" not in span.text:
             out.append(Span(span.text, span.bold != toggled, span.kind, span.href)
-                       if span.kind == "text" else span)
+                       if span.kind == SpanKind.TEXT else span)
             continue
         for k, piece in enumerate(span.text.split("**")):
             if k:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
+from typing import Callable
 
 from ..errors import BitextError
-from ..model import Document, Note, Segment
+from ..model import Document, Note, Paragraph, Segment
 
 DEFAULT_BUILD_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
@@ -90,3 +91,22 @@ def source_text(seg: Segment, script: str, original: str = "simplified") -> str:
 
         return to_traditional(seg.display)
     return seg.source
+
+
+def source_line(doc: Document) -> str | None:
+    """`Source: <url> · Author: … · Date: …`: what the document says about itself, shown once
+    under the title (values as written; never translated as body text). None when empty."""
+    meta = doc.metadata
+    parts = [f"<{meta.source_url}>"] if meta.source_url else []
+    for label, value in (("Author", meta.author), ("Published by", meta.publisher),
+                         ("Date", meta.date), ("Host", meta.host),
+                         ("Guests", ", ".join(meta.guests))):
+        if value:
+            parts.append(f"{label}: {value}")
+    return "Source: " + " · ".join(parts) if parts else None
+
+
+def table_cells(para: Paragraph, text: Callable[[Segment], str], joiner: str) -> list[list[str]]:
+    """A table paragraph's grid as cell strings, each cell's segments joined."""
+    return [[joiner.join(text(seg) for seg in cell) for cell in row]
+            for row in para.table_rows()]

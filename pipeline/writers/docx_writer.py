@@ -56,11 +56,11 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ..model import Document, Note, Paragraph, Section, Segment
+from ..model import Document, Note, Paragraph, ParagraphKind, Section, Segment
 from ..readers.docx_parallel import SOURCE_PREFIX, TARGET_PREFIX, bookmark_name
 from ..textio import atomic_write_bytes
-from .common import (build_date, first_anchors, footnote_numbers, footnote_order, source_text,
-                     speaker_label, target_text)
+from .common import (build_date, first_anchors, footnote_numbers, footnote_order, source_line,
+                     source_text, speaker_label, table_cells, target_text)
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
 from .docx_spill import Spill
@@ -142,6 +142,18 @@ def _run(text: str, *, bold: bool = False, cjk: ChineseFont | None = None) -> et
         t.text = text
         if text != text.strip():
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return run
+
+
+def _code_run(text: str) -> etree._Element:
+    """Code, verbatim, in a monospace face (line breaks kept)."""
+    run = _run(text)
+    rpr = run.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        run.insert(0, rpr)
+    rpr.insert(0, OxmlElement("w:rFonts", attrs={qn("w:ascii"): "Consolas",
+                                                 qn("w:hAnsi"): "Consolas"}))
     return run
 
 
@@ -349,6 +361,12 @@ class _Builder:
         Word's numbering, see `_list_format`)."""
         zh = lang == "zh"
         cjk = self.cjk if zh else None
+        if para.kind == ParagraphKind.CODE:
+            p.append(_code_run(para.verbatim))
+            return
+        if para.kind == ParagraphKind.TABLE:
+            self.table_rows(p, para, lang)
+            return
         label = (speaker_label(self.doc, para.speaker, lang, self.script)
                  if para.turn_start else None)
         if label:
@@ -357,6 +375,33 @@ class _Builder:
             if i and not zh:
                 p.append(_run(" "))
             self.segment(p, seg, lang)
+
+    def table_rows(self, p: etree._Element, para: Paragraph, lang: str) -> None:
+        """A table inside one paragraph (a column of the parallel edition): one line per row,
+        cells separated by ` | `, each segment bookmarked like any other."""
+        zh = lang == "zh"
+        for r, row in enumerate(para.table_rows()):
+            if r:
+                p.append(_run("\n"))
+            for c, cell in enumerate(row):
+                if c:
+                    p.append(_run(" | "))
+                for i, seg in enumerate(cell):
+                    if i and not zh:
+                        p.append(_run(" "))
+                    self.segment(p, seg, lang)
+
+    def table(self, para: Paragraph) -> None:
+        """A real Word table for the English edition (first row bold, as a header)."""
+        rows = table_cells(para, target_text, " ")
+        width = max((len(r) for r in rows), default=0)
+        if not width:
+            return
+        table = self.docx.add_table(rows=len(rows), cols=width)
+        table.style = self.docx.styles["Table Grid"]
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).paragraphs[0]._p.append(_run(text, bold=r == 0))
 
     def heading(self, p: etree._Element, section: Section, langs: tuple[str, ...]) -> None:
         """`01 · 中文标题 · English title` (parallel) or `01 · English title`."""
@@ -380,20 +425,27 @@ class _Builder:
             self.segment(self.add_paragraph(style="Title")._p, self.doc.title, lang)
 
     def source_line(self, label: str) -> None:
-        if not self.doc.source_url:
+        line = source_line(self.doc)
+        if line is None:
             return
         paragraph = self.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(12)
         p = paragraph._p
         p.append(_run(label, cjk=self.cjk if self.parallel else None))
-        rid = self.docx.part.relate_to(self.doc.source_url, RT.HYPERLINK, is_external=True)
-        link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
-        run = _run(self.doc.source_url)
-        rpr = run.get_or_add_rPr()
-        rpr.get_or_add_color().set(qn("w:val"), "1F4E9A")
-        rpr.get_or_add_u().set(qn("w:val"), "single")
-        link.append(run)
-        p.append(link)
+        if self.doc.source_url:
+            rid = self.docx.part.relate_to(self.doc.source_url, RT.HYPERLINK, is_external=True)
+            link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
+            run = _run(self.doc.source_url)
+            rpr = run.get_or_add_rPr()
+            rpr.get_or_add_color().set(qn("w:val"), "1F4E9A")
+            rpr.get_or_add_u().set(qn("w:val"), "single")
+            link.append(run)
+            p.append(link)
+        rest = line.split(" · ", 1)[1] if self.doc.source_url and " · " in line else (
+            "" if self.doc.source_url else line[len("Source: "):])
+        if rest:
+            p.append(_run((" · " if self.doc.source_url else "") + rest,
+                          cjk=self.cjk if self.parallel else None))
 
     def unanchored_notes(self) -> None:
         """References for notes no rendered segment points at, so every note is printed."""
@@ -523,6 +575,9 @@ def write_english_docx(doc: Document, path: Path) -> None:
         if section.number or section.title is not None:
             b.heading(b.add_paragraph(style="Heading 1")._p, section, ("en",))
         for para in section.paragraphs:
+            if para.kind == ParagraphKind.TABLE:
+                b.table(para)
+                continue
             paragraph = b.add_paragraph()
             _list_format(paragraph._p, para.kind, b.bullets)
             b.paragraph(paragraph._p, para, "en")

@@ -9,7 +9,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ..model import Document, Dropped, Note, Paragraph, Section, Segment, TermHit
+from dataclasses import asdict
+
+from ..model import (Document, Dropped, Metadata, Note, Paragraph, ParagraphKind, Section,
+                     Segment, TermHit)
 from ..textio import atomic_write_chunks
 
 if TYPE_CHECKING:
@@ -47,14 +50,16 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
         "title": doc.title.source if doc.title else None,
         "title_segment": segment_to_dict(doc.title) if doc.title else None,
         "source_url": doc.source_url,
+        "metadata": {k: v for k, v in asdict(doc.metadata).items() if v},
         "speakers": [{"source": s, "target": doc.speaker_names.get(s)} for s in doc.speakers],
         "sections": [{
-            "id": sec.id, "number": sec.number,
+            "id": sec.id, "number": sec.number, "level": sec.level,
             "title": sec.title.source if sec.title else None,
             "title_segment": segment_to_dict(sec.title) if sec.title else None,
             "paragraphs": [{
                 "id": p.id, "speaker": p.speaker, "turn_start": p.turn_start, "kind": p.kind,
                 "line": p.line, "segments": [segment_to_dict(s) for s in p.segments],
+                **_paragraph_extras(p),
             } for p in sec.paragraphs],
         } for sec in doc.sections],
         "notes": [{"id": n.id, "anchor": n.anchor, "kind": n.kind, "source": n.segment.source,
@@ -62,6 +67,19 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
                   for n in doc.notes],
         "dropped": [{"kind": d.kind, "text": d.text, "line": d.line} for d in doc.dropped],
     }
+
+
+def _paragraph_extras(p: Paragraph) -> dict[str, Any]:
+    """Fields only some paragraphs carry: the label as written, code text, the table grid."""
+    out: dict[str, Any] = {}
+    if p.label and p.label != p.speaker:
+        out["label"] = p.label
+    if p.kind == ParagraphKind.CODE:
+        out["verbatim"] = p.verbatim
+        out["language"] = p.language
+    if p.cells:
+        out["cells"] = p.cells
+    return out
 
 
 def document_to_json(doc: Document) -> str:
@@ -90,21 +108,26 @@ def document_from_dict(data: dict[str, Any]) -> Document:
     """Inverse of `document_to_dict`; raises KeyError/TypeError on malformed input."""
     doc = Document(
         title=segment_from_dict(data["title_segment"]) if data.get("title_segment") else None,
-        source_url=data.get("source_url"), path=data.get("path", ""),
+        metadata=Metadata(**data.get("metadata", {})), path=data.get("path", ""),
         script=data.get("script", "simplified"))
+    doc.source_url = doc.source_url or data.get("source_url")
     for sp in data.get("speakers", []):
         doc.speakers.append(sp["source"])
         if sp.get("target"):
             doc.speaker_names[sp["source"]] = sp["target"]
     for sec in data["sections"]:
         section = Section(id=str(sec["id"]), number=sec.get("number"),
+                          level=int(sec.get("level", 1)),
                           title=segment_from_dict(sec["title_segment"])
                           if sec.get("title_segment") else None)
         for p in sec["paragraphs"]:
             section.paragraphs.append(Paragraph(
                 id=str(p["id"]), speaker=p.get("speaker"), turn_start=bool(p.get("turn_start")),
-                kind=p.get("kind", "body"), line=int(p.get("line", 0)),
-                segments=[segment_from_dict(s) for s in p["segments"]]))
+                kind=ParagraphKind(p.get("kind", "body")), line=int(p.get("line", 0)),
+                segments=[segment_from_dict(s) for s in p["segments"]],
+                label=p.get("label") or (p.get("speaker") if p.get("turn_start") else None),
+                verbatim=str(p.get("verbatim", "")), language=str(p.get("language", "")),
+                cells=[[int(c) for c in row] for row in p.get("cells", [])]))
         doc.sections.append(section)
     for n in data.get("notes", []):
         seg = segment_from_dict(n["segment"]) if n.get("segment") else Segment(

@@ -9,9 +9,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Document, Paragraph, Segment
+from ..model import Document, Paragraph, ParagraphKind, Segment
 from ..textio import atomic_write_text
-from .common import footnote_numbers, footnote_order, source_text, speaker_label, target_text
+from .common import (footnote_numbers, footnote_order, source_line, source_text, speaker_label,
+                     table_cells, target_text)
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -66,10 +67,38 @@ def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int
     return line
 
 
-def _section_heading(number: str | None, title: str | None) -> str | None:
+def _code(para: Paragraph) -> list[str]:
+    """A code block, verbatim, in a fence longer than any backtick run inside it."""
+    fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", para.verbatim)), default=0) + 1)
+    return [f"{fence}{para.language}", para.verbatim, fence]
+
+
+def _table(para: Paragraph, text, joiner: str) -> list[str]:  # noqa: ANN001 - Segment -> str
+    """A GFM table: first row the header; `|` in a cell escaped so no cell splits."""
+    rows = table_cells(para, lambda seg: escape(text(seg)), joiner)
+    if not rows:
+        return []
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+    return out + ["| " + " | ".join(r) + " |" for r in rows[1:]]
+
+
+def _block(doc: Document, para: Paragraph, lang: str, script: str = "simplified") -> list[str]:
+    """Code and tables, which are not sentences in a paragraph."""
+    if para.kind == ParagraphKind.CODE:
+        return _code(para)
+    if lang == "en":
+        return _table(para, target_text, " ")
+    return _table(para, lambda seg: source_text(seg, script, doc.script), "")
+
+
+def _section_heading(number: str | None, title: str | None, level: int = 1) -> str | None:
+    """`## 01 · Title`; a level-2 section is `###`, and so on (Markdown stops at six)."""
     if number is None and title is None:
         return None
-    return "## " + " · ".join(x for x in (number, escape(title) if title else None) if x)
+    return "#" * min(6, 1 + level) + " " + " · ".join(
+        x for x in (number, escape(title) if title else None) if x)
 
 
 def _footnotes(doc: Document, numbers: dict[str, int], langs: tuple[str, ...],
@@ -91,15 +120,19 @@ def english_markdown(doc: Document) -> str:
     out: list[str] = []
     if doc.title:
         out += [f"# {escape(target_text(doc.title))}{_refs(doc.title, numbers)}", ""]
-    if doc.source_url:
-        out += [f"Source: <{doc.source_url}>", ""]
+    if source_line(doc):
+        out += [source_line(doc), ""]
     for section in doc.sections:
         heading = _section_heading(section.number, target_text(section.title)
-                                   if section.title else None)
+                                   if section.title else None, section.level)
         if heading:
             out += [heading, ""]
         previous_list = False
         for para in section.paragraphs:
+            if para.kind in (ParagraphKind.CODE, ParagraphKind.TABLE):
+                out += ([""] if previous_list else []) + _block(doc, para, "en") + [""]
+                previous_list = False
+                continue
             is_list = para.kind == "list_item"
             if previous_list and not is_list:
                 out.append("")
@@ -121,15 +154,22 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
         out += [f"# {escape(source_text(doc.title, script, doc.script))}"
                 f"{_marks(doc.title, numbers)} / {escape(target_text(doc.title))}"
                 f"{_refs(doc.title, numbers)}", ""]
-    if doc.source_url:
-        out += [f"Source: <{doc.source_url}>", ""]
+    if source_line(doc):
+        out += [source_line(doc), ""]
     for section in doc.sections:
         zh = _section_heading(section.number,
-                              source_text(section.title, script, doc.script) if section.title else None)
+                              source_text(section.title, script, doc.script) if section.title else None,
+                              section.level)
         if zh:
-            en = _section_heading(None, target_text(section.title)) if section.title else None
-            out += [zh + (f" / {en[3:]}" if en else ""), ""]
+            en = target_text(section.title) if section.title else None
+            out += [zh + (f" / {escape(en)}" if en else ""), ""]
         for para in section.paragraphs:
+            if para.kind == ParagraphKind.CODE:
+                out += _code(para) + [""]
+                continue
+            if para.kind == ParagraphKind.TABLE:
+                out += _block(doc, para, "zh", script) + [""] + _block(doc, para, "en") + [""]
+                continue
             out += [f"> {_paragraph(doc, para, 'zh', numbers, script)}", ">",
                     f"> {_paragraph(doc, para, 'en', numbers)}", ""]
     out += _footnotes(doc, numbers, ("en", "zh"), script)

@@ -1,0 +1,78 @@
+"""Paragraph text with per-character bold flags and note markers, kept aligned while the text
+is normalised, simplified and split. Every operation is linear in the text's length: one
+paragraph can be megabytes long."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..readers.blocks import Span, SpanKind
+
+CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef"
+HAN = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])\s+(?=[{HAN}{CJK_PUNCT}])")
+_RUNS = re.compile(r"\s{2,}")
+
+
+@dataclass
+class Chars:
+    text: str = ""
+    bold: list[bool] = field(default_factory=list)
+    markers: list[int] = field(default_factory=list)  # sorted: index of the char a mark follows
+
+    @classmethod
+    def from_spans(cls, spans: list[Span]) -> "Chars":
+        pieces: list[str] = []
+        bold: list[bool] = []
+        markers: list[int] = []
+        for span in spans:
+            if span.kind == SpanKind.MARKER:
+                if bold:
+                    markers.append(len(bold) - 1)
+            elif span.kind == SpanKind.TEXT and span.text:
+                pieces.append(span.text)
+                bold.extend([span.bold] * len(span.text))
+        return cls("".join(pieces), bold, sorted(set(markers)))
+
+    def keep(self, mask: list[bool]) -> "Chars":
+        """The characters where `mask` is True; a marker on a removed character moves to the
+        kept character before it."""
+        pieces: list[str] = []
+        bold: list[bool] = []
+        new_index: list[int] = []  # old index -> new index (-1: nothing kept yet)
+        for i, keep in enumerate(mask):
+            if keep:
+                pieces.append(self.text[i])
+                bold.append(self.bold[i])
+            new_index.append(len(bold) - 1)
+        markers = sorted({new_index[m] for m in self.markers if new_index[m] >= 0})
+        return Chars("".join(pieces), bold, markers)
+
+    def normalised(self) -> "Chars":
+        """Collapse whitespace, drop spaces between Chinese characters, trim."""
+        text = self.text.translate({10: 32, 9: 32, 0xA0: 32, 13: 32})
+        mask = [True] * len(text)
+        for m in _RUNS.finditer(text):
+            mask[m.start() + 1:m.end()] = [False] * (m.end() - m.start() - 1)
+        for m in _SPACE_BETWEEN_CJK.finditer(text):
+            mask[m.start():m.end()] = [False] * (m.end() - m.start())
+        lead = len(text) - len(text.lstrip())
+        trail = len(text.rstrip())
+        mask[:lead] = [False] * lead
+        mask[trail:] = [False] * (len(text) - trail)
+        if all(mask):
+            return Chars(text, self.bold, self.markers)
+        return Chars(text, self.bold, self.markers).keep(mask)
+
+    def drop_prefix(self, n: int) -> "Chars":
+        return self.slice(n, len(self.text)).normalised()
+
+    def slice(self, start: int, end: int) -> "Chars":
+        return Chars(self.text[start:end], self.bold[start:end],
+                     [m - start for m in self.markers if start <= m < end])
+
+    def all_bold(self, start: int = 0, end: int | None = None) -> bool:
+        """True when every letter in [start, end) is bold (punctuation and spaces don't count)."""
+        end = len(self.text) if end is None else end
+        letters = [self.bold[i] for i in range(start, end) if self.text[i].isalnum()]
+        return bool(letters) and all(letters)

@@ -1,0 +1,112 @@
+"""Speaker turns: `张鹏：`, `**张鹏**：`, `**张鹏：**`, `张鹏 ：`, `Founder Park：`, `Q:` at the start of
+a paragraph, bold or plain.
+
+A label is a speaker only when it behaves like one: the header names it (`主持人：李广密` makes
+`广密：` a label of 李广密), or it recurs and alternates with another recurring label. A bold
+term defined once (`**Pass@k**：…`) or a lead-in repeated on its own (`**划重点：**`) is text.
+Paragraphs after a turn's first keep its speaker until the next label or heading.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..readers.blocks import BlockKind
+from .items import Context, Item, Role
+
+_LABEL = re.compile(
+    r"^\s*(?P<label>《[^》]{1,12}》|[\u3400-\u9fffA-Za-z][\u3400-\u9fff·•A-Za-z0-9 .&'\-]{0,24}?)"
+    r"\s*[：:](?!//)")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_ORDINAL = re.compile(r"^(?:第|其)[一二三四五六七八九十\d]|^[一二三四五六七八九十\d]+$")
+MAX_HAN = 8  # 阿卜杜勒·拉赫曼 fits; a longer run before a colon is a sentence
+
+
+def label_of(text: str) -> tuple[str, int] | None:
+    """(label, where the turn's text starts) when `text` opens with something shaped like a
+    speaker label; whether it IS a speaker is decided by behaviour, in `recognise`."""
+    m = _LABEL.match(text)
+    if not m:
+        return None
+    label = m.group("label").strip()
+    if _ORDINAL.match(label):
+        return None  # 第一：… 第二：… enumerate points, they are not people
+    han = len(_HAN.findall(label))
+    if label.startswith("《"):
+        return label, m.end()  # a programme speaking as itself: 《远光灯》：
+    if han:
+        if han > MAX_HAN or len(label) > 16 or label.count(" ") > 1:
+            return None
+    else:
+        words = label.split()
+        if len(words) > 3 or not all(w[0].isupper() or w[0].isdigit() for w in words):
+            return None
+        if not words[0][0].isupper():
+            return None
+    return label, m.end()
+
+
+def _name_shaped(label: str) -> bool:
+    """A personal name: two or three Han characters, or two or three capitalised words. A term
+    (`Pass@k`, `书中观点`) that appears once is not taken for someone who speaks once."""
+    if _HAN.search(label):
+        return 2 <= len(label) <= 3 and all(_HAN.match(ch) for ch in label)
+    words = label.split()
+    return 2 <= len(words) <= 3 and all(w.isalpha() and w[0].isupper() for w in words)
+
+
+def _full_name(label: str, people: list[str], labels: set[str]) -> str | None:
+    """The header's name for a label: itself, or the full name a given name belongs to
+    (`广密` → `李广密`)."""
+    for person in people:
+        if label == person:
+            return person
+    for person in people:
+        if len(label) >= 2 and len(person) <= MAX_HAN and label in person:
+            return person
+    for other in labels:  # `广密` used as a short form of a label that also appears in full
+        if other != label and len(label) >= 2 and other.endswith(label) and len(other) <= 4:
+            return other
+    return None
+
+
+def recognise(ctx: Context) -> None:
+    items = ctx.items
+    candidates: list[tuple[int, str, int]] = []  # (item index, label, text start)
+    for i in ctx.free():
+        item = items[i]
+        if item.role != Role.BODY or item.kind != BlockKind.PARA:
+            continue
+        found = label_of(item.simple)
+        if found:
+            candidates.append((i, *found))
+    if not candidates:
+        return
+    labels = {label for _, label, _ in candidates}
+    people = ctx.metadata.people()
+    names = {label: _full_name(label, people, labels) or label for label in labels}
+    counts = Counter(names[label] for _, label, _ in candidates)
+    sequence = [names[label] for _, label, _ in candidates]
+    recurring = {name for name, n in counts.items() if n >= 2}
+    named = {names[label] for label in labels if _full_name(label, people, set()) is not None}
+    alternating = set()
+    for a, b in zip(sequence, sequence[1:]):
+        if a != b and a in recurring | named and b in recurring | named:
+            alternating |= {a, b}
+    speakers = named | (alternating & recurring)
+    # one turn in a panel: a name-shaped label right after a known speaker's turn (a lead-in
+    # like `编者按：` before the conversation starts is not one)
+    for k, name in enumerate(sequence):
+        if counts[name] == 1 and name not in speakers and _name_shaped(name):
+            if k > 0 and sequence[k - 1] in speakers:
+                speakers.add(name)
+    for i, label, start in candidates:
+        name = names[label]
+        if name not in speakers:
+            continue
+        item = items[i]
+        item.speaker, item.label, item.prefix = name, item.text[:start].rstrip(" ：:"), start
+
+
+def label_only(item: Item) -> bool:
+    return item.speaker is not None and item.prefix >= len(item.text.rstrip())

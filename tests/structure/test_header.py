@@ -1,0 +1,33 @@
+from tests.structure.helpers import body, md, txt
+
+
+def test_byline_and_metadata_lines_become_metadata():
+    doc = md("# 标题\n\n原创 张三 极客公园 2024年09月20日 10:00 北京\n\n"
+             "作者 | 张三 编辑 | 李四\n\n主持人：李广密（拾象创始人）\n\n嘉宾：杨植麟、姜大昕\n\n"
+             "正文。\n")
+    m = doc.metadata
+    assert m.author == "张三" and m.extra["编辑"] == "李四"
+    assert m.date == "2024年09月20日"
+    assert m.host == "李广密" and m.guests == ["杨植麟", "姜大昕"]
+    assert body(doc) == ["正文。"]
+    assert [d.kind for d in doc.dropped] == ["byline", "metadata", "metadata", "metadata"]
+
+
+def test_source_lines_top_and_bottom():
+    doc = md("# T\n\nSOURCE: https://example.com/a\n\n正文。\n\n原文链接：https://mp.weixin.qq.com/s/x\n")
+    assert doc.metadata.source_url == "https://example.com/a"
+    assert body(doc) == ["正文。"]
+    doc = md("# T\n\n正文。\n\n原文链接：https://mp.weixin.qq.com/s/x\n")
+    assert doc.metadata.source_url == "https://mp.weixin.qq.com/s/x"
+
+
+def test_a_sentence_starting_with_a_key_word_inside_the_body_stays():
+    doc = md("# T\n\n## 一节\n\n时间：这是我们最缺的东西，也是最贵的东西，所以要珍惜。\n")
+    assert body(doc) == ["时间：这是我们最缺的东西，也是最贵的东西，所以要珍惜。"]
+
+
+def test_plain_text_header_lines_one_per_line():
+    doc = txt("访谈录\n时间：2024年5月\n地点：北京\n张鹏：你好。\n鲍凡：你好。\n张鹏：再见。\n鲍凡：再见。\n")
+    assert doc.title.source == "访谈录"
+    assert doc.metadata.date == "2024年5月" and doc.metadata.extra["地点"] == "北京"
+    assert doc.speakers == ["张鹏", "鲍凡"]

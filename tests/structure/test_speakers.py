@@ -1,0 +1,53 @@
+from tests.structure.helpers import body, md, turns, txt
+
+
+def test_plain_labels_that_alternate_are_speakers():
+    doc = md("# T\n\n张小珺：第一问？\n\n李广密：答一。\n\n接着说。\n\n张小珺：第二问？\n\n李广密 ：答二。\n")
+    assert turns(doc) == {"张小珺": 2, "李广密": 2}
+    paras = doc.sections[0].paragraphs
+    assert paras[2].speaker == "李广密" and not paras[2].turn_start  # continuation keeps it
+    assert body(doc)[0] == "第一问？"
+
+
+def test_bold_term_defined_once_is_not_a_speaker():
+    doc = md("# T\n\n**张三**：问？\n\n**李四**：答。\n\n**Pass@k**：指 k 次里有一次对。\n\n"
+             "**张三**：再问？\n\n**李四**：再答。\n")
+    assert doc.speakers == ["张三", "李四"]
+    assert "Pass@k：指 k 次里有一次对。" in body(doc)
+
+
+def test_repeated_lead_in_alone_is_not_a_speaker():
+    doc = md("# T\n\n**划重点：**第一点。\n\n正文。\n\n**划重点：**第二点。\n")
+    assert doc.speakers == []
+
+
+def test_header_names_given_name_short_form():
+    doc = md("# T\n\n主持人：李广密\n\n嘉宾：杨植麟\n\n广密：问题？\n\n杨植麟：回答。\n")
+    assert turns(doc) == {"李广密": 1, "杨植麟": 1}
+    para = doc.sections[0].paragraphs[0]
+    assert para.label == "广密" and para.speaker == "李广密"
+
+
+def test_latin_names_and_label_alone_on_its_line():
+    doc = md("# T\n\n**Founder Park：**\n\n问题？\n\n**Sam Altman:** Yes.\n\n"
+             "**Founder Park：**\n\n再问？\n\n**Sam Altman:** No.\n")
+    assert turns(doc) == {"Founder Park": 2, "Sam Altman": 2}
+    assert body(doc) == ["问题？", "Yes.", "再问？", "No."]
+
+
+def test_plain_text_without_blank_lines():
+    doc = txt("张鹏：第一问？\n鲍凡：答一。\n继续答。\n张鹏：第二问？\n鲍凡：答二。\n")
+    assert turns(doc) == {"张鹏": 2, "鲍凡": 2}
+    assert len(body(doc)) == 5
+
+
+def test_enumerations_are_not_speakers():
+    doc = md("# T\n\n第一：快。\n\n第二：准。\n\n第一：便宜。\n\n第二：好用。\n")
+    assert doc.speakers == []
+
+
+def test_markdown_lines_without_blank_lines_between_turns_and_metadata():
+    doc = md("# T\n\n作者：王五\n编辑：赵六\n\n张三：问？\n李四：答。\n张三：再问？\n李四：再答。\n")
+    assert turns(doc) == {"张三": 2, "李四": 2}
+    assert body(doc) == ["问？", "答。", "再问？", "再答。"]
+    assert doc.metadata.author == "王五" and doc.metadata.extra["编辑"] == "赵六"
