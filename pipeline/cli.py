@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_translate.register(sub)
     cli_terms.register(sub)
+    from . import cli_align; cli_align.register(sub)  # noqa: E702 - one line per command
     return parser
 
 

@@ -108,10 +108,7 @@ def translate_file(path: Path, out_dir: Path, *, glossary: Glossary, matcher: Te
                    tm: TranslationMemory | None, engine: Engine | None, cache=None,  # noqa: ANN001
                    options: Options | None = None) -> Result:
     options = options or Options()
-    unknown = [f for f in options.formats if f not in FORMATS]
-    if unknown:
-        raise BitextError(f"unknown format(s): {', '.join(unknown)}",
-                          hint=f"choose from {', '.join(FORMATS)}")
+    check_formats(options.formats)
     doc = read_document(path)
     summary = Translator(matcher, tm=tm, engine=engine, cache=cache,
                          glossary_version=glossary.version, progress=options.progress,
@@ -120,7 +117,20 @@ def translate_file(path: Path, out_dir: Path, *, glossary: Glossary, matcher: Te
     segments = list(doc.segments())
     review = review_segments(segments, matcher)
     flag_segments(segments, review)
-    stem = path.name.rsplit(".", 1)[0]
+    outputs = write_outputs(doc, out_dir, path.name.rsplit(".", 1)[0], review, options)
+    return Result(doc, summary, review, outputs)
+
+
+def check_formats(formats: list[str]) -> None:
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise BitextError(f"unknown format(s): {', '.join(unknown)}",
+                          hint=f"choose from {', '.join(FORMATS)}")
+
+
+def write_outputs(doc: Document, out_dir: Path, stem: str, review: Review,
+                  options: Options) -> list[Path]:
+    """Every requested format for a finished document: shared by translate and align."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -136,4 +146,4 @@ def translate_file(path: Path, out_dir: Path, *, glossary: Glossary, matcher: Te
                               f"are intact", path=str(target), hint="check free space and "
                                                                     "permissions")
         outputs.append(target)
-    return Result(doc, summary, review, outputs)
+    return outputs

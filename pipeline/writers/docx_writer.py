@@ -58,7 +58,8 @@ from lxml import etree
 from ..model import Document, Note, Paragraph, Section, Segment
 from ..readers.docx_parallel import SOURCE_PREFIX, TARGET_PREFIX, bookmark_name
 from ..textio import atomic_write_bytes
-from .common import footnote_numbers, footnote_order, source_text, speaker_label, target_text
+from .common import (REVIEW_MARK, footnote_numbers, footnote_order, needs_review, source_text,
+                     speaker_label, target_text)
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
 
@@ -296,6 +297,8 @@ class _Builder:
         if self.parallel:
             prefix = SOURCE_PREFIX if zh else TARGET_PREFIX
             self.bookmarks.wrap(p, bookmark_name(prefix, seg.id), runs)
+            if not zh and needs_review(seg):  # outside the bookmark: never imported as text
+                p.append(_run(f" {REVIEW_MARK}"))
         else:
             p.extend(runs)
         marks = 0

@@ -10,15 +10,16 @@ from ..model import Document
 from ..textio import read_bytes
 from ..tm import SOURCE_LANG, TARGET_LANG, tmx_bytes
 from ..xmlsafe import parse_xml
+from .common import needs_review
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
-_STATE = {"tm": "translated", "mt": "needs-review-translation"}
+_STATE = {"tm": "translated", "mt": "needs-review-translation", "aligned": "translated"}
 
 
 def document_tmx(doc: Document) -> bytes:
     """Every translated segment as a TU; the segment id is the tuid so imports match by id."""
     return tmx_bytes([(s.id, s.source, s.target, s.origin) for s in doc.segments()
-                      if s.target and s.origin in ("tm", "mt")])
+                      if s.target and s.origin in ("tm", "mt", "aligned")])
 
 
 def document_xliff(doc: Document) -> bytes:
@@ -33,8 +34,9 @@ def document_xliff(doc: Document) -> bytes:
             unit.set("approved", "yes")
         etree.SubElement(unit, f"{{{XLIFF_NS}}}source").text = seg.source
         if seg.target is not None:
-            target = etree.SubElement(unit, f"{{{XLIFF_NS}}}target", state=_STATE.get(
-                seg.origin, "needs-translation"))
+            target = etree.SubElement(unit, f"{{{XLIFF_NS}}}target", state=(
+                "needs-review-translation" if needs_review(seg)
+                else _STATE.get(seg.origin, "needs-translation")))
             target.text = seg.target
         if seg.flags:
             note = etree.SubElement(unit, f"{{{XLIFF_NS}}}note")

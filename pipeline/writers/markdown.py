@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Paragraph, Segment
-from .common import footnote_numbers, footnote_order, source_text, speaker_label, target_text
+from .common import (REVIEW_MARK, footnote_numbers, footnote_order, needs_review, source_text,
+                     speaker_label, target_text)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -23,13 +24,14 @@ def _refs(seg: Segment, numbers: dict[str, int]) -> str:
 
 
 def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int],
-               script: str = "simplified") -> str:
-    """One paragraph; consecutive emphasised sentences share one bold span."""
+               script: str = "simplified", marks: bool = False) -> str:
+    """One paragraph; consecutive emphasised sentences share one bold span. `marks` puts the
+    review mark after English an editor should check (parallel text only)."""
     joiner = " " if lang == "en" else ""
     groups: list[tuple[bool, list[str]]] = []
     for seg in para.segments:
         text = escape(target_text(seg) if lang == "en" else source_text(seg, script, doc.script)) \
-            + _refs(seg, numbers)
+            + _refs(seg, numbers) + (f" {REVIEW_MARK}" if marks and needs_review(seg) else "")
         if groups and groups[-1][0] == seg.emphasis:
             groups[-1][1].append(text)
         else:
@@ -111,6 +113,6 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
             out += [zh + (f" / {en[3:]}" if en else ""), ""]
         for para in section.paragraphs:
             out += [f"> {_paragraph(doc, para, 'zh', numbers, script)}", ">",
-                    f"> {_paragraph(doc, para, 'en', numbers)}", ""]
+                    f"> {_paragraph(doc, para, 'en', numbers, marks=True)}", ""]
     out += _footnotes(doc, numbers, ("en", "zh"), script)
     return "\n".join(out).rstrip() + "\n"
