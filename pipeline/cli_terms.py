@@ -116,6 +116,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     segments = load_bilingual(args.bilingual)
     review = review_segments(segments, TermMatcher(load_glossary(args.glossary)))
+    if args.meaning:  # opt-in: loads the embedding model (see pipeline/stages/meaning.py)
+        from .embeddings import load_embedder
+        from .stages.meaning import check_meaning, meaning_issues
+
+        review.issues += meaning_issues(check_meaning(segments, load_embedder(cache=args.cache)))
     out_dir = args.output or args.bilingual.parent
     stem = args.bilingual.name.rsplit(".", 1)[0]
     md_path, json_path = out_dir / f"{stem}.review.md", out_dir / f"{stem}.review.json"
@@ -152,6 +157,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("bilingual", type=Path)
     _glossary_arg(p)
     p.add_argument("-o", "--output", type=Path, help="folder for the reports")
+    p.add_argument("--meaning", action="store_true", help="also flag pairs whose English seems "
+                                                          "to say something else (embeddings)")
+    p.add_argument("--cache", help="embedding cache for --meaning, or 'none'")
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=cmd_check)
 

@@ -30,8 +30,8 @@ import numpy as np
 from ..glossary.matcher import TermMatcher
 from ..model import Document, Dropped, Paragraph, Segment
 from ..readers.english import BlockKind, EnglishText
-from .align_score import (Features, chinese_features, english_features, knn_means, merge,
-                          pair_score)
+from .align_score import (Features, chinese_features, english_features, feature_score,
+                          knn_means, merge, pair_score)
 
 ORIGIN = "aligned"
 TAU_BLOCK = -0.01  # a block pair must beat its neighbourhood by this much to be paired
@@ -39,6 +39,8 @@ TAU_SENT = -0.01  # the same for sentences
 LOW_CONFIDENCE = 0.01  # paired, but within this of the threshold: an editor should look
 MERGE_PENALTY = 0.01  # per extra unit in a 1–n bead: prefer 1–1 unless merging clearly helps
 SANDWICH_SLACK = 0.04  # how much a structurally sandwiched 1–1 pair may fall short of the threshold
+FULL_DP_CELLS = 20_000  # above this many block pairs, the DP runs in a band (two passes)
+BAND = 6  # blocks either side of the first-pass path
 REORDER_WINDOW = 12  # how far (in blocks) a reordered list item may travel
 _SPACE = re.compile(r"\s+")
 
@@ -86,7 +88,7 @@ class AlignmentReport:
     chinese_only: list[Segment] = field(default_factory=list)
     english_only: list[tuple[str, int]] = field(default_factory=list)  # (sentence, line)
     embedded: int = 0
-    units: int = 0
+    units: int = 0  # texts looked up: sentences and adjacent sentence pairs
     seconds: float = 0.0
 
     def shapes(self) -> Counter[str]:
@@ -147,6 +149,11 @@ class _Side:
         return _unit_vector(self.vectors, units)
 
 
+def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
 def _unit_vector(vectors: np.ndarray, idx: list[int]) -> np.ndarray:
     v = vectors[idx].sum(axis=0)
     n = float(np.linalg.norm(v))
@@ -154,18 +161,22 @@ def _unit_vector(vectors: np.ndarray, idx: list[int]) -> np.ndarray:
 
 
 def dp_align(n: int, m: int, moves: list[tuple[int, int]],
-             reward: Callable[[int, int, int, int], float | None]) -> list[tuple[int, int, int, int]]:
+             reward: Callable[[int, int, int, int], float | None],
+             band: list[tuple[int, int]] | None = None) -> list[tuple[int, int, int, int]]:
     """Monotonic alignment maximising the summed rewards of pairs; gaps (a,0)/(0,b) are free.
 
     `reward(i, a, j, b)` scores pairing units i..i+a with j..j+b (threshold already subtracted;
-    None: not allowed). Returns (i, a, j, b) for every step, gaps included, in order.
+    None: not allowed). `band[i]` = (lo, hi) limits row i to columns lo..hi (Bertalign's second
+    pass: only cells near a first-pass path are explored). Returns (i, a, j, b) for every step,
+    gaps included, in order.
     """
     neg = float("-inf")
     best = np.full((n + 1, m + 1), neg)
     back: dict[tuple[int, int], tuple[int, int]] = {}
     best[0, 0] = 0.0
     for i in range(n + 1):
-        for j in range(m + 1):
+        lo, hi = band[i] if band else (0, m)
+        for j in range(lo, hi + 1):
             if i == 0 and j == 0:
                 continue
             top, step = neg, (0, 0)
@@ -193,6 +204,23 @@ def dp_align(n: int, m: int, moves: list[tuple[int, int]],
         path.append((i - a, a, j - b, b))
         i, j = i - a, j - b
     return path[::-1]
+
+
+def band_around(path: list[tuple[int, int, int, int]], n: int, m: int,
+                width: int) -> list[tuple[int, int]]:
+    """For each row, the columns within `width` of where `path` passes that row."""
+    lo = [m] * (n + 1)
+    hi = [0] * (n + 1)
+    for i, a, j, b in path:
+        for x in range(i, i + a + 1):
+            lo[x] = min(lo[x], j)
+            hi[x] = max(hi[x], j + b)
+    lo[n], hi[n] = min(lo[n], m), m
+    lo[0] = 0
+    out = []
+    for x in range(n + 1):
+        out.append((max(0, lo[x] - width), min(m, hi[x] + width)))
+    return out
 
 
 GAP_MOVES = [(1, 0), (0, 1)]
@@ -275,48 +303,58 @@ class Aligner:
                       z_of: list[list[int]], e_of: list[list[int]]
                       ) -> list[tuple[list[int], list[int]]]:
         """Matched block groups (Chinese block indexes, English block indexes), in order."""
-        bz = [_unit_vector(zs.vectors, z_of[i]) if z_of[i] else None for i in range(len(zb))]
-        be = [_unit_vector(es.vectors, e_of[i]) if e_of[i] else None for i in range(len(eb))]
-        bsim = np.zeros((len(zb), len(eb)))
+        dim = zs.vectors.shape[1] if zs.vectors.size else 1
+        # per-block sums of sentence vectors: a merged block's vector is a sum of sums
+        sz = np.stack([zs.vectors[z_of[i]].sum(axis=0) if z_of[i] else np.zeros(dim)
+                       for i in range(len(zb))]) if zb else np.zeros((0, dim))
+        se = np.stack([es.vectors[e_of[j]].sum(axis=0) if e_of[j] else np.zeros(dim)
+                       for j in range(len(eb))]) if eb else np.zeros((0, dim))
+        bz, be = _normalise_rows(sz), _normalise_rows(se)
+        has_z = np.array([bool(z_of[i]) for i in range(len(zb))], dtype=bool)
+        has_e = np.array([bool(e_of[j]) for j in range(len(eb))], dtype=bool)
+        bsim = bz @ be.T
         kz = np.zeros(len(zb))
         ke = np.zeros(len(eb))
         # headings compete only with headings: their neighbourhood is the other headings
         for is_heading in (True, False):
-            cz = [i for i in range(len(zb)) if bz[i] is not None
+            cz = [i for i in range(len(zb)) if has_z[i]
                   and (zb[i].kind is BlockKind.HEADING) == is_heading]
-            ce = [j for j in range(len(eb)) if be[j] is not None
+            ce = [j for j in range(len(eb)) if has_e[j]
                   and (eb[j].kind is BlockKind.HEADING) == is_heading]
             if cz and ce:
-                sub = np.stack([bz[i] for i in cz]) @ np.stack([be[j] for j in ce]).T
-                bsim[np.ix_(cz, ce)] = sub
-                kz[cz], ke[ce] = knn_means(sub)
+                kz[cz], ke[ce] = knn_means(bsim[np.ix_(cz, ce)])
         zf = [merge([zs.features[u] for u in z_of[i]]) for i in range(len(zb))]
         ef = [merge([es.features[u] for u in e_of[j]]) for j in range(len(eb))]
+        margin = bsim - (kz[:, None] + ke[None, :]) / 2
 
         def reward(i: int, a: int, j: int, b: int) -> float | None:
-            zk = [zb[x].kind for x in range(i, i + a)]
-            ek = [eb[y].kind for y in range(j, j + b)]
-            if a > 1 or b > 1:
-                if any(k in (BlockKind.HEADING, BlockKind.CODE) for k in zk + ek):
-                    return None
-            elif not _compatible(zk[0], ek[0]):
-                return None
-            if zk[0] is BlockKind.CODE:
-                return 1.0 if _code_match(zb[i], eb[j]) else None
-            zi = [u for x in range(i, i + a) for u in z_of[x]]
-            ei = [u for y in range(j, j + b) for u in e_of[y]]
-            if not zi or not ei:
-                return None
             if a == 1 and b == 1:
-                cos = bsim[i, j]
-            else:
-                cos = float(_unit_vector(zs.vectors, zi) @ _unit_vector(es.vectors, ei))
-            knz = float(np.mean(kz[i:i + a]))
-            kne = float(np.mean(ke[j:j + b]))
-            score = pair_score(cos, knz, kne, merge(zf[i:i + a]), merge(ef[j:j + b]))
+                zk, ek = zb[i].kind, eb[j].kind
+                if not _compatible(zk, ek):
+                    return None
+                if zk is BlockKind.CODE:
+                    return 1.0 if _code_match(zb[i], eb[j]) else None
+                if not (has_z[i] and has_e[j]):
+                    return None
+                return float(margin[i, j]) + feature_score(zf[i], ef[j]) - TAU_BLOCK
+            kinds = [zb[x].kind for x in range(i, i + a)] + [eb[y].kind for y in range(j, j + b)]
+            if any(k in (BlockKind.HEADING, BlockKind.CODE) for k in kinds):
+                return None
+            if not (has_z[i:i + a].any() and has_e[j:j + b].any()):
+                return None
+            cos = float(_normalise_rows(sz[i:i + a].sum(axis=0, keepdims=True))[0]
+                        @ _normalise_rows(se[j:j + b].sum(axis=0, keepdims=True))[0])
+            score = pair_score(cos, float(kz[i:i + a].mean()), float(ke[j:j + b].mean()),
+                               merge(zf[i:i + a]), merge(ef[j:j + b]))
             return score - TAU_BLOCK - MERGE_PENALTY * (a + b - 2)
 
-        path = dp_align(len(zb), len(eb), BLOCK_MOVES, reward)
+        n, m = len(zb), len(eb)
+        if n * m > FULL_DP_CELLS:
+            # Bertalign's two passes: 1–1 and gaps everywhere, then merges near that path
+            first = dp_align(n, m, [(1, 1), *GAP_MOVES], reward)
+            path = dp_align(n, m, BLOCK_MOVES, reward, band_around(first, n, m, BAND))
+        else:
+            path = dp_align(n, m, BLOCK_MOVES, reward)
         groups = [(list(range(i, i + a)), list(range(j, j + b))) for i, a, j, b in path
                   if a and b]
         groups += _sandwiched(path, zb, eb, reward)

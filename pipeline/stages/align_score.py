@@ -88,7 +88,10 @@ def knn_means(sim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, cols
 
 
+def feature_score(zh: Features, en: Features) -> float:
+    return W_ANCHOR * anchor_term(zh, en) + W_LENGTH * length_term(zh, en)
+
+
 def pair_score(cos: float, knn_zh: float, knn_en: float, zh: Features, en: Features) -> float:
     """The DP's reward for pairing two units (before the threshold is subtracted)."""
-    margin = cos - (knn_zh + knn_en) / 2
-    return margin + W_ANCHOR * anchor_term(zh, en) + W_LENGTH * length_term(zh, en)
+    return cos - (knn_zh + knn_en) / 2 + feature_score(zh, en)
