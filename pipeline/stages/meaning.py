@@ -14,6 +14,7 @@ Opt-in because it loads the embedding model; `translate` never imports this modu
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -27,8 +28,8 @@ from .review import Issue
 MIN_HAN = 6  # shorter pairs (headings, labels) are too noisy to judge
 MISMATCH_GAP = 0.02  # how much better the other pairing must be, in cosine
 OUTLIER_Z = -2.5  # robust z-score of the margin below which a pair is an outlier
-SHORT_RATIO = 0.55  # English shorter than this share of its expected length …
-SHORT_Z = -1.0  # … and less similar than usual: an omission
+SHORT_Z = -2.0  # English this much shorter than the file's usual length ratio (robust z) …
+OMISSION_Z = -3.0  # … with length and similarity z-scores summing below this: an omission
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -67,9 +68,11 @@ def check_meaning(segments: list[Segment], embedder) -> list[MeaningFlag]:  # no
     own = np.diag(sim).copy()
     kz, ke = knn_means(sim)
     margin = own - (kz + ke) / 2
-    median = float(np.median(margin))
-    mad = float(np.median(np.abs(margin - median))) * 1.4826 or 1e-6
-    z = (margin - median) / mad
+    z = _robust_z(margin)
+    # how much shorter than this file's usual English-per-Chinese each English is
+    ratios = np.array([math.log((english_features(s.target or "").length + 8)
+                                / (chinese_features(s.source).length + 8)) for s in pairs])
+    z_len = _robust_z(ratios)
     out: list[MeaningFlag] = []
     for i, seg in enumerate(pairs):
         others = sim[i].copy()
@@ -77,8 +80,6 @@ def check_meaning(segments: list[Segment], embedder) -> list[MeaningFlag]:  # no
         col = sim[:, i].copy()
         col[i] = -1
         j, k = int(others.argmax()), int(col.argmax())
-        zh, en = chinese_features(seg.source), english_features(seg.target or "")
-        ratio = (en.length + 8) / (zh.length + 8)
         if others[j] > own[i] + MISMATCH_GAP and col[k] > own[i] + MISMATCH_GAP:
             out.append(MeaningFlag(seg, MeaningKind.MISMATCH, float(own[i]),
                                    f"the English of {pairs[j].id} fits this Chinese better "
@@ -87,13 +88,21 @@ def check_meaning(segments: list[Segment], embedder) -> list[MeaningFlag]:  # no
             out.append(MeaningFlag(seg, MeaningKind.LOW_SIMILARITY, float(own[i]),
                                    f"similarity {own[i]:.2f} is far below this file's pairs "
                                    f"(z = {z[i]:.1f})"))
-        elif ratio < SHORT_RATIO and z[i] < SHORT_Z:
+        elif z_len[i] < SHORT_Z and z_len[i] + z[i] < OMISSION_Z:
             out.append(MeaningFlag(seg, MeaningKind.OMISSION, float(own[i]),
-                                   f"the English is {ratio:.0%} of the expected length and less "
-                                   f"similar than usual: a clause may be missing"))
+                                   f"the English is much shorter than this file's usual ratio "
+                                   f"(z = {z_len[i]:.1f}) and less similar: a clause may be "
+                                   f"missing"))
     for flag in out:
         flag.segment.flags.append(flag.kind.flag)
     return out
+
+
+def _robust_z(values: np.ndarray) -> np.ndarray:
+    """(x − median) / (1.4826 · MAD): outliers do not inflate their own yardstick."""
+    median = float(np.median(values))
+    mad = float(np.median(np.abs(values - median))) * 1.4826 or 1e-6
+    return (values - median) / mad
 
 
 def meaning_issues(flags: list[MeaningFlag]) -> list[Issue]:
