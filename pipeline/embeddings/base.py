@@ -9,6 +9,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+import time
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -85,6 +86,7 @@ class CachedEmbedder:
         self.name = backend.name
         self.dim = backend.dim
         self.embedded = 0  # texts the model actually encoded (cache misses), for the bench
+        self.seconds = 0.0  # wall time spent inside the model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         unique = list(dict.fromkeys(texts))
@@ -99,7 +101,9 @@ class CachedEmbedder:
                        disable=not (self.progress and sys.stderr.isatty()))
             for i in range(0, len(missing), BATCH):
                 batch = missing[i:i + BATCH]
+                start = time.perf_counter()
                 out = np.asarray(self.backend.embed(batch), dtype=np.float32)
+                self.seconds += time.perf_counter() - start
                 rows = []
                 for text, vec in zip(batch, out):
                     vectors[text] = vec

@@ -247,26 +247,41 @@ class Aligner:
         e_units = [(bi, k, s) for bi, b in enumerate(eb) if b.kind is not BlockKind.CODE
                    for k, s in enumerate(b.sentences)]
         before = getattr(self.embedder, "embedded", 0)
-        z_pairs = _adjacent([bi for bi, _ in z_units])
-        e_pairs = _adjacent([bi for bi, _, _ in e_units])
         z_texts = [s.source for _, s in z_units]
         e_texts = [s for _, _, s in e_units]
-        vz_all = self.embedder.embed(z_texts + [z_texts[u] + z_texts[u + 1] for u in z_pairs])
-        ve_all = self.embedder.embed(e_texts + [f"{e_texts[u]} {e_texts[u + 1]}" for u in e_pairs])
-        vz, ve = vz_all[:len(z_units)], ve_all[:len(e_units)]
-        report.embedded = getattr(self.embedder, "embedded", 0) - before
-        report.units = len(vz_all) + len(ve_all)
+        vz = self.embedder.embed(z_texts)
+        ve = self.embedder.embed(e_texts)
+        report.units = len(z_texts) + len(e_texts)
         sim = vz @ ve.T if len(z_units) and len(e_units) else np.zeros((len(z_units), len(e_units)))
         kz, ke = knn_means(sim)
         zf = [chinese_features(s.source, self.matcher) for _, s in z_units]
         terms = self._terms([s.source for _, s in z_units])
         ef = [english_features(s, terms) for _, _, s in e_units]
-        zs = _Side(vz, zf, kz, dict(zip(z_pairs, vz_all[len(z_units):])))
-        es = _Side(ve, ef, ke, dict(zip(e_pairs, ve_all[len(e_units):])))
+        zs, es = _Side(vz, zf, kz), _Side(ve, ef, ke)
         z_of_block = _index_by_block([bi for bi, _ in z_units], len(zb))
         e_of_block = _index_by_block([bi for bi, _, _ in e_units], len(eb))
 
         groups = self._block_groups(zb, eb, zs, es, z_of_block, e_of_block)
+        # joined sentences are embedded only where a 2-sentence bead is possible: inside
+        # matched groups holding more than one sentence on some side
+        z_pairs, e_pairs = set(), set()
+        z_block = [bi for bi, _ in z_units]
+        e_block = [bi for bi, _, _ in e_units]
+        for zbi, ebi in groups:
+            zi = [u for i in zbi for u in z_of_block[i]]
+            ei = [u for i in ebi for u in e_of_block[i]]
+            if zi and ei and len(zi) + len(ei) > 2:
+                z_pairs.update(u for u in zi[:-1] if z_block[u] == z_block[u + 1]
+                               and u + 1 in zi)
+                e_pairs.update(u for u in ei[:-1] if e_block[u] == e_block[u + 1]
+                               and u + 1 in ei)
+        z_pairs_l, e_pairs_l = sorted(z_pairs), sorted(e_pairs)
+        zs.pairs = dict(zip(z_pairs_l, self.embedder.embed(
+            [z_texts[u] + z_texts[u + 1] for u in z_pairs_l])))
+        es.pairs = dict(zip(e_pairs_l, self.embedder.embed(
+            [f"{e_texts[u]} {e_texts[u + 1]}" for u in e_pairs_l])))
+        report.units += len(z_pairs_l) + len(e_pairs_l)
+        report.embedded = getattr(self.embedder, "embedded", 0) - before
         matched_e: set[int] = set()
         for zbi, ebi in groups:
             matched_e.update(ebi)
@@ -275,8 +290,7 @@ class Aligner:
                 continue
             zi = [u for i in zbi for u in z_of_block[i]]
             ei = [u for i in ebi for u in e_of_block[i]]
-            slack = SANDWICH_SLACK if len(zi) == len(ei) == 1 else 0.0
-            for bead_z, bead_e, cos, score in self._sentences(zi, ei, zs, es, z_units, slack):
+            for bead_z, bead_e, cos, score in self._sentences(zi, ei, zs, es, z_units):
                 report.beads.append(Bead([z_units[u][1] for u in bead_z],
                                          [e_units[u][2] for u in bead_e], cos, score,
                                          [e_units[u][:2] for u in bead_e]))
@@ -383,8 +397,8 @@ class Aligner:
         return sorted(groups + extra, key=lambda g: g[0][0])
 
     # -- sentences --------------------------------------------------------------------------
-    def _sentences(self, zi: list[int], ei: list[int], zs: _Side, es: _Side, z_units,
-                   slack: float = 0.0) -> list[tuple[list[int], list[int], float, float]]:  # noqa: ANN001
+    def _sentences(self, zi: list[int], ei: list[int], zs: _Side, es: _Side, z_units
+                   ) -> list[tuple[list[int], list[int], float, float]]:  # noqa: ANN001
         paragraph_of = [z_units[u][0] for u in zi]
 
         def score(i: int, a: int, j: int, b: int) -> tuple[float, float]:
@@ -397,13 +411,21 @@ class Aligner:
         def reward(i: int, a: int, j: int, b: int) -> float | None:
             if a > 1 and len(set(paragraph_of[i:i + a])) > 1:
                 return None  # a Chinese bead never spans two paragraphs: one segment holds it
-            return score(i, a, j, b)[1] - TAU_SENT + slack
+            return score(i, a, j, b)[1] - TAU_SENT
 
+        path = dp_align(len(zi), len(ei), SENTENCE_MOVES, reward)
+        steps = [(i, a, j, b) for i, a, j, b in path if a and b]
+        for z_run, e_run in _gap_runs(path):
+            # one sentence left on each side between the same two pairs: the structure says
+            # they correspond unless the score says clearly otherwise
+            if len(z_run) == len(e_run) == 1:
+                r = reward(z_run[0], 1, e_run[0], 1)
+                if r is not None and r + SANDWICH_SLACK > 0:
+                    steps.append((z_run[0], 1, e_run[0], 1))
         out = []
-        for i, a, j, b in dp_align(len(zi), len(ei), SENTENCE_MOVES, reward):
-            if a and b:
-                cos, s = score(i, a, j, b)
-                out.append((zi[i:i + a], ei[j:j + b], cos, s))
+        for i, a, j, b in sorted(steps):
+            cos, s = score(i, a, j, b)
+            out.append((zi[i:i + a], ei[j:j + b], cos, s))
         return out
 
     def _verbatim(self, zb, eb, zbi, ebi) -> list[Bead]:  # noqa: ANN001
@@ -414,24 +436,32 @@ class Aligner:
         return beads
 
 
-def _sandwiched(path, zb: list[ZhBlock], eb, reward) -> list[tuple[list[int], list[int]]]:  # noqa: ANN001
-    """Structure as evidence: when a gap between two matched groups holds exactly one Chinese
-    and one English block of the same kind (typically a short heading, where embeddings are
-    weakest), they correspond unless their score says clearly otherwise."""
-    out = []
+def _gap_runs(path: list[tuple[int, int, int, int]]) -> list[tuple[list[int], list[int]]]:
+    """The unpaired units between consecutive pairs of a DP path: (Chinese, English) runs."""
+    runs = []
     run_z: list[int] = []
     run_e: list[int] = []
     for i, a, j, b in [*path, (-1, 1, -1, 1)]:  # a sentinel pair closes the last run
         if a and b:
-            if len(run_z) == len(run_e) == 1 and zb[run_z[0]].kind == eb[run_e[0]].kind:
-                r = reward(run_z[0], 1, run_e[0], 1)
-                if r is not None and r > -SANDWICH_SLACK:
-                    out.append((run_z, run_e))
+            runs.append((run_z, run_e))
             run_z, run_e = [], []
         elif a:
             run_z.append(i)
         else:
             run_e.append(j)
+    return runs
+
+
+def _sandwiched(path, zb: list[ZhBlock], eb, reward) -> list[tuple[list[int], list[int]]]:  # noqa: ANN001
+    """Structure as evidence: when a gap between two matched groups holds exactly one Chinese
+    and one English block of the same kind (typically a short heading, where embeddings are
+    weakest), they correspond unless their score says clearly otherwise."""
+    out = []
+    for run_z, run_e in _gap_runs(path):
+        if len(run_z) == len(run_e) == 1 and zb[run_z[0]].kind == eb[run_e[0]].kind:
+            r = reward(run_z[0], 1, run_e[0], 1)
+            if r is not None and r > -SANDWICH_SLACK:
+                out.append((run_z, run_e))
     return out
 
 
@@ -440,11 +470,6 @@ def _position(i: int, groups, zh: bool) -> int:  # noqa: ANN001
     matched block before it."""
     before = [g for g in groups if g[0][-1] < i]
     return before[-1][1][-1] + 1 if before else 0
-
-
-def _adjacent(block_of_unit: list[int]) -> list[int]:
-    """Units u whose successor u+1 is in the same block: candidates for a 2-sentence bead."""
-    return [u for u in range(len(block_of_unit) - 1) if block_of_unit[u] == block_of_unit[u + 1]]
 
 
 def _index_by_block(block_of_unit: list[int], n_blocks: int) -> list[list[int]]:
