@@ -211,3 +211,14 @@ def test_translate_never_loads_the_embedding_model(tmp_path):
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
     assert (tmp_path / "o1-roundtable.json").is_file() or (
         tmp_path / "o1-roundtable" / "o1-roundtable.json").is_file()
+
+
+def test_english_as_plain_text_aligns_too(embedder, tmp_path):
+    """Any supported format on the English side: the same README saved as plain text."""
+    src = FIXTURES / "heldout_mmengine"
+    # what a plain-text export of the English page holds: one paragraph per block, no markup
+    plain = "\n\n".join(b.text for b in read_english(src / "en.md").blocks)
+    (tmp_path / "en.txt").write_text(plain, encoding="utf-8")
+    _, report = align_files(src / "zh.md", tmp_path / "en.txt", embedder=embedder)
+    s = score(predicted_pairs(report), read_gold(src / "gold.tsv"))
+    assert s.precision >= 0.85 and s.recall >= 0.8, s

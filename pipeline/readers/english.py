@@ -18,6 +18,7 @@ from ..textio import decode, read_bytes
 from .blocks import Block
 
 _SPACE = re.compile(r"\s+")
+MARKDOWN = (".md", ".markdown")
 # a sentence ends at . ! ? (with closing quotes/brackets) before a space and a capital, a quote
 # or a bracket; Chinese rules (segment.py) keep "2.0. Next" whole because of "v1. 2"
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"“'‘(\[`A-Z0-9])")
@@ -72,7 +73,8 @@ class EnglishText:
 
 def code_lines(text: str) -> set[int]:
     """1-based first lines of fenced and indented code in Markdown: the block reader turns code
-    into plain paragraphs, and alignment must know which ones they were."""
+    into plain paragraphs, and alignment must know which ones they were. Parsed with the
+    Markdown reader's own parser and nesting cap, so the line numbers agree with its blocks."""
     from .markdown import _PARSER, _flatten
 
     return {tok.map[0] + 1 for tok in _PARSER.parse(_flatten(text))
@@ -96,14 +98,14 @@ def file_blocks(path: Path) -> tuple[list[Block], set[int]]:
             raise BitextError("file is empty", path=str(path), hint="give a DOCX with text in it")
         return read_docx(data, str(path)), set()
     text = decode(data, str(path))
-    code = code_lines(text) if TEXT_READERS[suffix].__name__ == "read_markdown" else set()
+    code = code_lines(text) if suffix in MARKDOWN else set()
     return TEXT_READERS[suffix](text), code
 
 
 def file_code_lines(path: Path) -> set[int]:
     """Code lines of a Markdown file (empty for other formats): the Chinese side needs them too,
     since `read_document` keeps code as paragraphs."""
-    if path.suffix.lower() not in (".md", ".markdown"):
+    if path.suffix.lower() not in MARKDOWN:
         return set()
     return code_lines(decode(read_bytes(path), str(path)))
 

@@ -29,7 +29,8 @@ import numpy as np
 
 from ..glossary.matcher import TermMatcher
 from ..model import Document, Dropped, Paragraph, Segment
-from ..readers.english import BlockKind, EnglishText
+from ..embeddings.base import Embedder
+from ..readers.english import BlockKind, EnglishBlock, EnglishText
 from .align_score import (Features, chinese_features, english_features, feature_score,
                           knn_means, merge, pair_score)
 
@@ -223,6 +224,9 @@ def band_around(path: list[tuple[int, int, int, int]], n: int, m: int,
     return out
 
 
+Step = tuple[int, int, int, int]  # (i, a, j, b): units i..i+a paired with j..j+b (a or b 0: gap)
+Group = tuple[list[int], list[int]]  # matched Chinese block indexes, English block indexes
+Reward = Callable[[int, int, int, int], 'float | None']
 GAP_MOVES = [(1, 0), (0, 1)]
 SENTENCE_MOVES = [(1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), *GAP_MOVES]
 BLOCK_MOVES = [(1, 1), (1, 2), (2, 1), (1, 3), (3, 1), *GAP_MOVES]
@@ -231,7 +235,7 @@ BLOCK_MOVES = [(1, 1), (1, 2), (2, 1), (1, 3), (3, 1), *GAP_MOVES]
 class Aligner:
     """Aligns one Chinese Document with one English text; `embedder` is any `Embedder`."""
 
-    def __init__(self, embedder, matcher: TermMatcher | None = None) -> None:  # noqa: ANN001
+    def __init__(self, embedder: Embedder, matcher: TermMatcher | None = None) -> None:
         self.embedder = embedder
         self.matcher = matcher
 
@@ -282,9 +286,7 @@ class Aligner:
             [f"{e_texts[u]} {e_texts[u + 1]}" for u in e_pairs_l])))
         report.units += len(z_pairs_l) + len(e_pairs_l)
         report.embedded = getattr(self.embedder, "embedded", 0) - before
-        matched_e: set[int] = set()
         for zbi, ebi in groups:
-            matched_e.update(ebi)
             if any(zb[i].kind is BlockKind.CODE for i in zbi):
                 report.beads.extend(self._verbatim(zb, eb, zbi, ebi))
                 continue
@@ -313,7 +315,7 @@ class Aligner:
         return {m.entry.id: m.entry.target for t in texts for m in self.matcher.find(t)}
 
     # -- blocks ---------------------------------------------------------------------------
-    def _block_groups(self, zb: list[ZhBlock], eb, zs: _Side, es: _Side,  # noqa: ANN001
+    def _block_groups(self, zb: list[ZhBlock], eb: list[EnglishBlock], zs: _Side, es: _Side,
                       z_of: list[list[int]], e_of: list[list[int]]
                       ) -> list[tuple[list[int], list[int]]]:
         """Matched block groups (Chinese block indexes, English block indexes), in order."""
@@ -374,7 +376,8 @@ class Aligner:
         groups += _sandwiched(path, zb, eb, reward)
         return self._reordered(sorted(groups), path, zb, eb, reward)
 
-    def _reordered(self, groups, path, zb, eb, reward):  # noqa: ANN001, ANN202
+    def _reordered(self, groups: list[Group], path: list[Step], zb: list[ZhBlock],
+                   eb: list[EnglishBlock], reward: Reward) -> list[Group]:
         """Pair leftover list items/paragraphs that moved: mutual best within a window."""
         left_z = [i for i, a, _, b in path if a and not b]
         left_e = [j for _, a, j, b in path if b and not a]
@@ -383,7 +386,7 @@ class Aligner:
         scores = {}
         for i in left_z:
             for j in left_e:
-                if abs(_position(i, groups, True) - j) > REORDER_WINDOW:
+                if abs(_position(i, groups) - j) > REORDER_WINDOW:
                     continue
                 r = reward(i, 1, j, 1)
                 if r is not None and r > 0:
@@ -397,8 +400,9 @@ class Aligner:
         return sorted(groups + extra, key=lambda g: g[0][0])
 
     # -- sentences --------------------------------------------------------------------------
-    def _sentences(self, zi: list[int], ei: list[int], zs: _Side, es: _Side, z_units
-                   ) -> list[tuple[list[int], list[int], float, float]]:  # noqa: ANN001
+    def _sentences(self, zi: list[int], ei: list[int], zs: _Side, es: _Side,
+                   z_units: list[tuple[int, Segment]]
+                   ) -> list[tuple[list[int], list[int], float, float]]:
         paragraph_of = [z_units[u][0] for u in zi]
 
         def score(i: int, a: int, j: int, b: int) -> tuple[float, float]:
@@ -428,7 +432,8 @@ class Aligner:
             out.append((zi[i:i + a], ei[j:j + b], cos, s))
         return out
 
-    def _verbatim(self, zb, eb, zbi, ebi) -> list[Bead]:  # noqa: ANN001
+    def _verbatim(self, zb: list[ZhBlock], eb: list[EnglishBlock], zbi: list[int],
+                  ebi: list[int]) -> list[Bead]:
         """Code pairs with code as written: each Chinese piece keeps its own text."""
         beads = [Bead([seg], [seg.source], 1.0, 1.0) for i in zbi for seg in zb[i].segments]
         if beads:
@@ -452,7 +457,8 @@ def _gap_runs(path: list[tuple[int, int, int, int]]) -> list[tuple[list[int], li
     return runs
 
 
-def _sandwiched(path, zb: list[ZhBlock], eb, reward) -> list[tuple[list[int], list[int]]]:  # noqa: ANN001
+def _sandwiched(path: list[Step], zb: list[ZhBlock], eb: list[EnglishBlock],
+                reward: Reward) -> list[Group]:
     """Structure as evidence: when a gap between two matched groups holds exactly one Chinese
     and one English block of the same kind (typically a short heading, where embeddings are
     weakest), they correspond unless their score says clearly otherwise."""
@@ -465,7 +471,7 @@ def _sandwiched(path, zb: list[ZhBlock], eb, reward) -> list[tuple[list[int], li
     return out
 
 
-def _position(i: int, groups, zh: bool) -> int:  # noqa: ANN001
+def _position(i: int, groups: list[Group]) -> int:
     """Where Chinese block i would sit in the English: after the partner of the nearest
     matched block before it."""
     before = [g for g in groups if g[0][-1] < i]
@@ -479,7 +485,7 @@ def _index_by_block(block_of_unit: list[int], n_blocks: int) -> list[list[int]]:
     return out
 
 
-def _code_match(zh: ZhBlock, en) -> bool:  # noqa: ANN001
+def _code_match(zh: ZhBlock, en: EnglishBlock) -> bool:
     zh_text = normalised("".join(s.source for s in zh.segments))
     return zh_text == normalised(en.text)
 
@@ -509,7 +515,7 @@ def apply(doc: Document, report: AlignmentReport, blocks: list[ZhBlock]) -> None
     doc.dropped.extend(Dropped("english-only", text, line) for text, line in report.english_only)
 
 
-def align_files(zh_path: Path, en_path: Path, *, embedder,  # noqa: ANN001 - any Embedder
+def align_files(zh_path: Path, en_path: Path, *, embedder: Embedder,
                 matcher: TermMatcher | None = None) -> tuple[Document, AlignmentReport]:
     """Read both files with the normal readers and align them: what `bitext align` runs."""
     from ..readers import read_document
