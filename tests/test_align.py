@@ -222,3 +222,51 @@ def test_english_as_plain_text_aligns_too(embedder, tmp_path):
     _, report = align_files(src / "zh.md", tmp_path / "en.txt", embedder=embedder)
     s = score(predicted_pairs(report), read_gold(src / "gold.tsv"))
     assert s.precision >= 0.85 and s.recall >= 0.8, s
+
+
+def test_english_docx_aligns_too(embedder, tmp_path):
+    """The English side as a Word file (headings and list items by style)."""
+    import docx
+
+    src = FIXTURES / "ktransformers"
+    document = docx.Document()
+    for block in read_english(src / "en.md").blocks:
+        if block.kind is BlockKind.HEADING:
+            document.add_heading(block.text, level=block.level)
+        elif block.kind is BlockKind.LIST_ITEM:
+            document.add_paragraph(block.text, style="List Bullet")
+        else:
+            document.add_paragraph(block.text)
+    document.save(tmp_path / "en.docx")
+    doc, report = align_files(src / "zh.md", tmp_path / "en.docx", embedder=embedder)
+    s = score(predicted_pairs(report), read_gold(src / "gold.tsv"))
+    assert s.precision >= 0.85 and s.recall >= 0.85, s
+    seg = next(x for x in doc.segments() if x.source.startswith("续训应保留原训练 YAML"))
+    assert seg.target == ("For training resume, keep the original training YAML and use "
+                          "resume_from_checkpoint.")
+
+
+def test_embedding_cache_reuses_vectors(tmp_path):
+    from pipeline.embeddings import load_embedder
+
+    texts = ["执行器负责执行训练、测试和推理任务。", "The Runner executes training."]
+    first = load_embedder(cache=str(tmp_path / "e.sqlite"))
+    a = first.embed(texts)
+    assert first.embedded == 2 and a.shape == (2, first.dim)
+    second = load_embedder(cache=str(tmp_path / "e.sqlite"))
+    b = second.embed(texts + texts[:1])
+    assert second.embedded == 0  # all from the cache, duplicates embedded once
+    assert abs(float(a[0] @ b[2]) - 1) < 1e-3 and float(a[0] @ a[1]) > 0.5
+
+
+def test_labse_backend_needs_its_library():
+    from pipeline.embeddings import load_embedder
+    from pipeline.errors import BitextError
+
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        with pytest.raises(BitextError, match="sentence-transformers is not installed"):
+            load_embedder("labse", cache="none")
+    else:
+        pytest.skip("sentence-transformers is installed; loading LaBSE would need its weights")
