@@ -105,11 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     limits.add_arguments(p)
     p.set_defaults(func=cmd_segment)
 
-    from . import cli_discover, cli_terms, cli_translate
+    from . import cli_align, cli_discover, cli_terms, cli_translate
 
     cli_translate.register(sub)
     cli_terms.register(sub)
     cli_discover.register(sub)
+    cli_align.register(sub)
     return parser
 
 

@@ -125,6 +125,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         for line in bilingual.lines():
             sys.stdout.write(f"input: {line}\n")
     review = review_segments(segments, TermMatcher(glossary_from_args(args)))
+    if args.meaning:  # opt-in: loads the embedding model (see pipeline/stages/meaning.py)
+        from .embeddings import load_embedder
+        from .stages.meaning import check_meaning, meaning_issues
+
+        review.issues += meaning_issues(check_meaning(segments, load_embedder(cache=args.cache)))
     out_dir = args.output or args.bilingual.parent
     stem = args.bilingual.name.rsplit(".", 1)[0]
     md_path, json_path = out_dir / f"{stem}.check.md", out_dir / f"{stem}.check.json"
@@ -174,6 +179,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("bilingual", type=Path)
     _glossary_arg(p)
     p.add_argument("-o", "--output", type=Path, help="folder for the reports")
+    p.add_argument("--meaning", action="store_true", help="also flag pairs whose English seems "
+                                                          "to say something else (embeddings)")
+    p.add_argument("--cache", help="embedding cache for --meaning, or 'none'")
     p.add_argument("--quiet", "-q", action="store_true")
     limits.add_arguments(p)
     p.set_defaults(func=cmd_check)

@@ -122,7 +122,7 @@ def translate_file(path: Path, out_dir: Path, *, glossary: Glossary, matcher: Te
                    options: Options | None = None, name: str | None = None) -> Result:
     """Translate one file into `out_dir/<name>.<format>` (`name`: `output_name(path)`)."""
     options = options or Options()
-    formats = parse_formats(",".join(options.formats))
+    check_formats(options.formats)
     doc = read_document(path)
     summary = Translator(matcher, tm=tm, engine=engine, cache=cache, progress=options.progress,
                          label=path.name).run(doc)
@@ -131,6 +131,19 @@ def translate_file(path: Path, out_dir: Path, *, glossary: Glossary, matcher: Te
     review = review_segments(segments, matcher)
     flag_segments(segments, review)
     stem = name or output_name(path)
+    outputs = write_outputs(doc, out_dir, stem, review, options)
+    return Result(doc, summary, review, outputs, stale_outputs(out_dir, stem, options.formats))
+
+
+def check_formats(formats: list[str]) -> list[str]:
+    """The requested formats, checked (unknown or none is a usage error)."""
+    return parse_formats(",".join(formats))
+
+
+def write_outputs(doc: Document, out_dir: Path, stem: str, review: Review,
+                  options: Options) -> list[Path]:
+    """Every requested format for a finished document: shared by translate and align."""
+    formats = check_formats(options.formats)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -147,4 +160,4 @@ def translate_file(path: Path, out_dir: Path, *, glossary: Glossary, matcher: Te
                               f"are intact", path=str(target), hint="check free space and "
                                                                     "permissions")
         outputs.append(target)
-    return Result(doc, summary, review, outputs, stale_outputs(out_dir, stem, formats))
+    return outputs

@@ -48,6 +48,9 @@ class Kind(Enum):
     HAN = "han"  # Chinese characters left in the English
     DRIFT = "drift"  # a name spelled differently across segments
     UNTRANSLATED = "untranslated"
+    ALIGNMENT = "alignment"  # `bitext align`: a pair whose English may not belong there
+    ENGLISH_ONLY = "english-only"  # `bitext align`: English with no Chinese partner
+    MEANING = "meaning"  # `--meaning`: the English may say something else (an outlier)
 
 
 class Severity(Enum):
@@ -61,6 +64,8 @@ KIND_TITLES = {
     Kind.SWAPPED: "Numbers swapped", Kind.LOST_NAME: "Names and models lost",
     Kind.HAN: "Chinese left in the English", Kind.MISSING: "Terms not rendered",
     Kind.REPEAT_DROPPED: "Terms dropped at a repeat", Kind.DRIFT: "Names spelled two ways",
+    Kind.ALIGNMENT: "Low-confidence alignments", Kind.ENGLISH_ONLY: "English with no Chinese",
+    Kind.MEANING: "Meaning outliers",
 }
 
 

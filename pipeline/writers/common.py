@@ -76,6 +76,14 @@ def speaker_label(doc: Document, speaker: str | None, lang: str,
     return speaker
 
 
+REVIEW_MARK = "⚠"  # after the English of a pair an editor should check first (parallel outputs)
+
+
+def needs_review(seg: Segment) -> bool:
+    """A doubtful alignment or a meaning-check outlier: flagged by `bitext align` / `--meaning`."""
+    return any(f.startswith(("align:", "meaning:")) for f in seg.flags)
+
+
 def target_text(seg: Segment) -> str:
     """English shown for a segment; an untranslated segment keeps its source, visibly."""
     return seg.target if seg.target is not None else seg.display

@@ -59,8 +59,9 @@ from lxml import etree
 from ..model import Document, Note, Paragraph, ParagraphKind, Section, Segment
 from ..readers.docx_parallel import SOURCE_PREFIX, TARGET_PREFIX, bookmark_name
 from ..textio import atomic_write_bytes
-from .common import (build_date, first_anchors, footnote_numbers, footnote_order, source_line,
-                     source_text, speaker_label, table_cells, target_text)
+from .common import (REVIEW_MARK, build_date, first_anchors, footnote_numbers, footnote_order,
+                     needs_review, source_line, source_text, speaker_label, table_cells,
+                     target_text)
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
 from .docx_spill import Spill
@@ -341,6 +342,8 @@ class _Builder:
         if self.parallel:
             prefix = SOURCE_PREFIX if zh else TARGET_PREFIX
             self.bookmarks.wrap(p, bookmark_name(prefix, seg.id), runs)
+            if not zh and needs_review(seg):  # outside the bookmark: never imported as text
+                p.append(_run(f" {REVIEW_MARK}"))
         else:
             p.extend(runs)
         marks = 0

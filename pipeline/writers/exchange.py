@@ -12,7 +12,7 @@ from .. import __version__
 from ..model import Document
 from ..textio import atomic_write_bytes
 from ..tm import SOURCE_LANG, TARGET_LANG, tmx_bytes
-from .common import build_date
+from .common import build_date, needs_review
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 DEFAULT_TARGET_LANG = "en-US"
-_STATE = {"tm": "translated", "mt": "needs-review-translation"}
+_STATE = {"tm": "translated", "mt": "needs-review-translation", "aligned": "translated"}
 
 
 class XliffTargets(str, Enum):
@@ -55,7 +55,7 @@ def tmx_date() -> str:
 def document_tmx(doc: Document, target_lang: str = TARGET_LANG) -> bytes:
     """Every translated segment as a TU; the segment id is the tuid so imports match by id, and
     the origin (tm/mt) is a prop, not a note a translator would read."""
-    segs = [s for s in doc.segments() if s.target and s.origin in ("tm", "mt")]
+    segs = [s for s in doc.segments() if s.target and s.origin in ("tm", "mt", "aligned")]
     return tmx_bytes([(s.id, s.source, s.target, "") for s in segs], target_lang=target_lang,
                      date=tmx_date(), origins=[s.origin for s in segs])
 
@@ -77,10 +77,11 @@ def document_xliff(doc: Document, *, targets: XliffTargets = XliffTargets.DRAFT,
         unit.set(XML_SPACE, "preserve")
         etree.SubElement(unit, f"{{{XLIFF_NS}}}source").text = seg.source
         if seg.target is not None and targets is XliffTargets.DRAFT:
-            if seg.origin == "tm":
+            if seg.origin == "tm" and not needs_review(seg):
                 unit.set("approved", "yes")
-            target = etree.SubElement(unit, f"{{{XLIFF_NS}}}target", state=_STATE.get(
-                seg.origin, "needs-translation"))
+            target = etree.SubElement(unit, f"{{{XLIFF_NS}}}target", state=(
+                "needs-review-translation" if needs_review(seg)
+                else _STATE.get(seg.origin, "needs-translation")))
             target.text = seg.target
         if seg.flags:
             note = etree.SubElement(unit, f"{{{XLIFF_NS}}}note")

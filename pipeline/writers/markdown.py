@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from ..model import Document, Paragraph, ParagraphKind, Segment
 from ..textio import atomic_write_text
-from .common import (footnote_numbers, footnote_order, source_line, source_text, speaker_label,
-                     table_cells, target_text)
+from .common import (REVIEW_MARK, footnote_numbers, footnote_order, needs_review, source_line,
+                     source_text, speaker_label, table_cells, target_text)
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -42,12 +42,14 @@ def _marks(seg: Segment, numbers: dict[str, int]) -> str:
 
 
 def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int],
-               script: str = "simplified") -> str:
-    """One paragraph; consecutive emphasised sentences share one bold span."""
+               script: str = "simplified", marks: bool = False) -> str:
+    """One paragraph; consecutive emphasised sentences share one bold span. `marks` puts the
+    review mark after English an editor should check (parallel text only)."""
     joiner = " " if lang == "en" else ""
     groups: list[tuple[bool, list[str]]] = []
     for seg in para.segments:
-        text = (escape(target_text(seg)) + _refs(seg, numbers) if lang == "en"
+        text = (escape(target_text(seg)) + _refs(seg, numbers)
+                + (f" {REVIEW_MARK}" if marks and needs_review(seg) else "") if lang == "en"
                 else escape(source_text(seg, script, doc.script)) + _marks(seg, numbers))
         if groups and groups[-1][0] == seg.emphasis:
             groups[-1][1].append(text)
@@ -171,7 +173,7 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
                 out += _block(doc, para, "zh", script) + [""] + _block(doc, para, "en") + [""]
                 continue
             out += [f"> {_paragraph(doc, para, 'zh', numbers, script)}", ">",
-                    f"> {_paragraph(doc, para, 'en', numbers)}", ""]
+                    f"> {_paragraph(doc, para, 'en', numbers, marks=True)}", ""]
     out += _footnotes(doc, numbers, ("en", "zh"), script)
     return "\n".join(out).rstrip() + "\n"
 

@@ -1,0 +1,527 @@
+"""Align an existing human translation with its Chinese original, into the document model.
+
+Structure first, then sentences (the order a human aligner works in):
+
+1. Blocks — titles, section headings, paragraphs, list items, code — are aligned by dynamic
+   programming over the two block sequences (1–1, 1–0, 0–1 and paragraph splits/joins up to
+   1–3/3–1). Headings pair only with headings and code only with code.
+2. Leftover list items are matched across positions: translators reorder lists.
+3. Inside each matched group of blocks, sentences are aligned by a second DP with 1–1, 1–2,
+   2–1, 1–3, 3–1 beads and 1–0/0–1 gaps.
+
+A pair is rewarded by its margin score (see `align_score`) minus a threshold, a gap costs
+nothing: text present in one language only is left out rather than forced onto a neighbour.
+The Chinese Document receives the English as `target` (`origin="aligned"`, `score` = cosine
+of the pair), so every writer works unchanged; English with no Chinese partner goes to
+`doc.dropped` as `english-only`, and the report lists both kinds of orphan.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..glossary.matcher import TermMatcher
+from ..model import Document, Dropped, Paragraph, Segment
+from ..embeddings.base import Embedder
+from ..readers.english import BlockKind, EnglishBlock, EnglishText
+from .align_score import (Features, chinese_features, english_features, feature_score,
+                          knn_means, merge, pair_score)
+
+ORIGIN = "aligned"
+TAU_BLOCK = -0.01  # a block pair must beat its neighbourhood by this much to be paired
+TAU_SENT = -0.01  # the same for sentences
+LOW_CONFIDENCE = 0.01  # paired, but within this of the threshold: an editor should look
+MERGE_PENALTY = 0.01  # per extra unit in a 1–n bead: prefer 1–1 unless merging clearly helps
+SANDWICH_SLACK = 0.04  # how much a structurally sandwiched 1–1 pair may fall short of the threshold
+FULL_DP_CELLS = 20_000  # above this many block pairs, the DP runs in a band (two passes)
+BAND = 6  # blocks either side of the first-pass path
+REORDER_WINDOW = 12  # how far (in blocks) a reordered list item may travel
+_SPACE = re.compile(r"\s+")
+
+
+class Flag(str, Enum):
+    LOW_CONFIDENCE = "align:low-confidence"
+    CHINESE_ONLY = "align:chinese-only"
+
+
+@dataclass
+class ZhBlock:
+    kind: BlockKind
+    segments: list[Segment]
+    paragraph: Paragraph | None = None  # None for titles
+
+
+@dataclass
+class Bead:
+    """One alignment unit: Chinese segments (one paragraph) ↔ English sentences."""
+
+    zh: list[Segment]
+    en: list[str]
+    cos: float
+    score: float
+    en_keys: list[tuple[int, int]] = field(default_factory=list)  # (English block, sentence)
+    source: str = ""  # the Chinese as aligned (segments are merged when the bead is applied)
+
+    def __post_init__(self) -> None:
+        if not self.source:
+            joiner = "" if re.search(r"[\u3400-\u9fff]", self.zh[0].source) else " "
+            self.source = joiner.join(s.source for s in self.zh)
+
+    @property
+    def shape(self) -> str:
+        return f"{len(self.zh)}-{len(self.en)}"
+
+    @property
+    def low_confidence(self) -> bool:
+        return self.score - TAU_SENT < LOW_CONFIDENCE
+
+
+@dataclass
+class AlignmentReport:
+    beads: list[Bead] = field(default_factory=list)
+    chinese_only: list[Segment] = field(default_factory=list)
+    english_only: list[tuple[str, int]] = field(default_factory=list)  # (sentence, line)
+    embedded: int = 0
+    units: int = 0  # texts looked up: sentences and adjacent sentence pairs
+    seconds: float = 0.0
+
+    def shapes(self) -> Counter[str]:
+        return Counter(b.shape for b in self.beads)
+
+    def low(self) -> list[Bead]:
+        return [b for b in self.beads if b.low_confidence]
+
+    def line(self) -> str:
+        shapes = ", ".join(f"{k} {v}" for k, v in sorted(self.shapes().items()))
+        return (f"{len(self.beads)} pairs ({shapes}); {len(self.low())} low-confidence; "
+                f"{len(self.chinese_only)} Chinese-only, {len(self.english_only)} English-only "
+                f"sentence(s)")
+
+
+def normalised(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def chinese_blocks(doc: Document, code_lines: set[int] | None = None) -> list[ZhBlock]:
+    """The Chinese document as the block sequence alignment follows (notes stay out: they are
+    not part of the running text a translator follows)."""
+    blocks: list[ZhBlock] = []
+    if doc.title is not None:
+        blocks.append(ZhBlock(BlockKind.HEADING, [doc.title]))
+    for section in doc.sections:
+        if section.title is not None:
+            blocks.append(ZhBlock(BlockKind.HEADING, [section.title]))
+        for para in section.paragraphs:
+            if code_lines and para.line in code_lines:
+                kind = BlockKind.CODE
+            else:
+                kind = BlockKind.LIST_ITEM if para.kind == "list_item" else BlockKind.PARA
+            blocks.append(ZhBlock(kind, para.segments, para))
+    return blocks
+
+
+def _compatible(zh: BlockKind, en: BlockKind) -> bool:
+    if BlockKind.HEADING in (zh, en) or BlockKind.CODE in (zh, en):
+        return zh == en
+    return True
+
+
+@dataclass
+class _Side:
+    """One language's units (sentences) with vectors, features and their neighbourhoods."""
+
+    vectors: np.ndarray
+    features: list[Features]
+    knn: np.ndarray
+    pairs: dict[int, np.ndarray] = field(default_factory=dict)  # u → embedding of u + (u+1)
+
+    def vector(self, units: list[int]) -> np.ndarray:
+        """A unit's vector; two adjacent sentences of one block are embedded together (as
+        Vecalign does: a mean of two vectors is a poor stand-in for the joined sentence)."""
+        if len(units) == 2 and units[0] in self.pairs and units[1] == units[0] + 1:
+            return self.pairs[units[0]]
+        return _unit_vector(self.vectors, units)
+
+
+def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+def _unit_vector(vectors: np.ndarray, idx: list[int]) -> np.ndarray:
+    v = vectors[idx].sum(axis=0)
+    n = float(np.linalg.norm(v))
+    return v / n if n else v
+
+
+def dp_align(n: int, m: int, moves: list[tuple[int, int]],
+             reward: Callable[[int, int, int, int], float | None],
+             band: list[tuple[int, int]] | None = None) -> list[tuple[int, int, int, int]]:
+    """Monotonic alignment maximising the summed rewards of pairs; gaps (a,0)/(0,b) are free.
+
+    `reward(i, a, j, b)` scores pairing units i..i+a with j..j+b (threshold already subtracted;
+    None: not allowed). `band[i]` = (lo, hi) limits row i to columns lo..hi (Bertalign's second
+    pass: only cells near a first-pass path are explored). Returns (i, a, j, b) for every step,
+    gaps included, in order.
+    """
+    neg = float("-inf")
+    best = np.full((n + 1, m + 1), neg)
+    back: dict[tuple[int, int], tuple[int, int]] = {}
+    best[0, 0] = 0.0
+    for i in range(n + 1):
+        lo, hi = band[i] if band else (0, m)
+        for j in range(lo, hi + 1):
+            if i == 0 and j == 0:
+                continue
+            top, step = neg, (0, 0)
+            for a, b in moves:
+                if a > i or b > j:
+                    continue
+                prev = best[i - a, j - b]
+                if prev == neg:
+                    continue
+                if a and b:
+                    r = reward(i - a, a, j - b, b)
+                    if r is None:
+                        continue
+                    value = prev + r
+                else:
+                    value = prev
+                if value > top:
+                    top, step = value, (a, b)
+            best[i, j] = top
+            back[(i, j)] = step
+    path = []
+    i, j = n, m
+    while i or j:
+        a, b = back[(i, j)]
+        path.append((i - a, a, j - b, b))
+        i, j = i - a, j - b
+    return path[::-1]
+
+
+def band_around(path: list[tuple[int, int, int, int]], n: int, m: int,
+                width: int) -> list[tuple[int, int]]:
+    """For each row, the columns within `width` of where `path` passes that row."""
+    lo = [m] * (n + 1)
+    hi = [0] * (n + 1)
+    for i, a, j, b in path:
+        for x in range(i, i + a + 1):
+            lo[x] = min(lo[x], j)
+            hi[x] = max(hi[x], j + b)
+    lo[n], hi[n] = min(lo[n], m), m
+    lo[0] = 0
+    out = []
+    for x in range(n + 1):
+        out.append((max(0, lo[x] - width), min(m, hi[x] + width)))
+    return out
+
+
+Step = tuple[int, int, int, int]  # (i, a, j, b): units i..i+a paired with j..j+b (a or b 0: gap)
+Group = tuple[list[int], list[int]]  # matched Chinese block indexes, English block indexes
+Reward = Callable[[int, int, int, int], 'float | None']
+GAP_MOVES = [(1, 0), (0, 1)]
+SENTENCE_MOVES = [(1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), *GAP_MOVES]
+BLOCK_MOVES = [(1, 1), (1, 2), (2, 1), (1, 3), (3, 1), *GAP_MOVES]
+
+
+class Aligner:
+    """Aligns one Chinese Document with one English text; `embedder` is any `Embedder`."""
+
+    def __init__(self, embedder: Embedder, matcher: TermMatcher | None = None) -> None:
+        self.embedder = embedder
+        self.matcher = matcher
+
+    def run(self, doc: Document, english: EnglishText,
+            zh_code_lines: set[int] | None = None) -> AlignmentReport:
+        start = time.perf_counter()
+        report = AlignmentReport()
+        zb = chinese_blocks(doc, zh_code_lines)
+        eb = english.blocks
+        # sentence units of prose (code is matched by its text, not embedded)
+        z_units = [(bi, s) for bi, b in enumerate(zb) if b.kind is not BlockKind.CODE
+                   for s in b.segments]
+        e_units = [(bi, k, s) for bi, b in enumerate(eb) if b.kind is not BlockKind.CODE
+                   for k, s in enumerate(b.sentences)]
+        before = getattr(self.embedder, "embedded", 0)
+        z_texts = [s.source for _, s in z_units]
+        e_texts = [s for _, _, s in e_units]
+        vz = self.embedder.embed(z_texts)
+        ve = self.embedder.embed(e_texts)
+        report.units = len(z_texts) + len(e_texts)
+        sim = vz @ ve.T if len(z_units) and len(e_units) else np.zeros((len(z_units), len(e_units)))
+        kz, ke = knn_means(sim)
+        zf = [chinese_features(s.source, self.matcher) for _, s in z_units]
+        terms = self._terms([s.source for _, s in z_units])
+        ef = [english_features(s, terms) for _, _, s in e_units]
+        zs, es = _Side(vz, zf, kz), _Side(ve, ef, ke)
+        z_of_block = _index_by_block([bi for bi, _ in z_units], len(zb))
+        e_of_block = _index_by_block([bi for bi, _, _ in e_units], len(eb))
+
+        groups = self._block_groups(zb, eb, zs, es, z_of_block, e_of_block)
+        # joined sentences are embedded only where a 2-sentence bead is possible: inside
+        # matched groups holding more than one sentence on some side
+        z_pairs, e_pairs = set(), set()
+        z_block = [bi for bi, _ in z_units]
+        e_block = [bi for bi, _, _ in e_units]
+        for zbi, ebi in groups:
+            zi = [u for i in zbi for u in z_of_block[i]]
+            ei = [u for i in ebi for u in e_of_block[i]]
+            if zi and ei and len(zi) + len(ei) > 2:
+                z_pairs.update(u for u in zi[:-1] if z_block[u] == z_block[u + 1]
+                               and u + 1 in zi)
+                e_pairs.update(u for u in ei[:-1] if e_block[u] == e_block[u + 1]
+                               and u + 1 in ei)
+        z_pairs_l, e_pairs_l = sorted(z_pairs), sorted(e_pairs)
+        zs.pairs = dict(zip(z_pairs_l, self.embedder.embed(
+            [z_texts[u] + z_texts[u + 1] for u in z_pairs_l])))
+        es.pairs = dict(zip(e_pairs_l, self.embedder.embed(
+            [f"{e_texts[u]} {e_texts[u + 1]}" for u in e_pairs_l])))
+        report.units += len(z_pairs_l) + len(e_pairs_l)
+        report.embedded = getattr(self.embedder, "embedded", 0) - before
+        for zbi, ebi in groups:
+            if any(zb[i].kind is BlockKind.CODE for i in zbi):
+                report.beads.extend(self._verbatim(zb, eb, zbi, ebi))
+                continue
+            zi = [u for i in zbi for u in z_of_block[i]]
+            ei = [u for i in ebi for u in e_of_block[i]]
+            for bead_z, bead_e, cos, score in self._sentences(zi, ei, zs, es, z_units):
+                report.beads.append(Bead([z_units[u][1] for u in bead_z],
+                                         [e_units[u][2] for u in bead_e], cos, score,
+                                         [e_units[u][:2] for u in bead_e]))
+        paired_z = {id(s) for b in report.beads for s in b.zh}
+        paired_e = {k for b in report.beads for k in b.en_keys}
+        for block in zb:
+            report.chinese_only.extend(s for s in block.segments if id(s) not in paired_z)
+        report.chinese_only.extend(n.segment for n in doc.notes if n.kind != "glossary")
+        for bi, block in enumerate(eb):
+            for k, sentence in enumerate(block.sentences):
+                if (bi, k) not in paired_e:
+                    report.english_only.append((sentence, block.line))
+        apply(doc, report, zb)
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def _terms(self, texts: list[str]) -> dict[str, str]:
+        if self.matcher is None:
+            return {}
+        return {m.entry.id: m.entry.target for t in texts for m in self.matcher.find(t)}
+
+    # -- blocks ---------------------------------------------------------------------------
+    def _block_groups(self, zb: list[ZhBlock], eb: list[EnglishBlock], zs: _Side, es: _Side,
+                      z_of: list[list[int]], e_of: list[list[int]]
+                      ) -> list[tuple[list[int], list[int]]]:
+        """Matched block groups (Chinese block indexes, English block indexes), in order."""
+        dim = zs.vectors.shape[1] if zs.vectors.size else 1
+        # per-block sums of sentence vectors: a merged block's vector is a sum of sums
+        sz = np.stack([zs.vectors[z_of[i]].sum(axis=0) if z_of[i] else np.zeros(dim)
+                       for i in range(len(zb))]) if zb else np.zeros((0, dim))
+        se = np.stack([es.vectors[e_of[j]].sum(axis=0) if e_of[j] else np.zeros(dim)
+                       for j in range(len(eb))]) if eb else np.zeros((0, dim))
+        bz, be = _normalise_rows(sz), _normalise_rows(se)
+        has_z = np.array([bool(z_of[i]) for i in range(len(zb))], dtype=bool)
+        has_e = np.array([bool(e_of[j]) for j in range(len(eb))], dtype=bool)
+        bsim = bz @ be.T
+        kz = np.zeros(len(zb))
+        ke = np.zeros(len(eb))
+        # headings compete only with headings: their neighbourhood is the other headings
+        for is_heading in (True, False):
+            cz = [i for i in range(len(zb)) if has_z[i]
+                  and (zb[i].kind is BlockKind.HEADING) == is_heading]
+            ce = [j for j in range(len(eb)) if has_e[j]
+                  and (eb[j].kind is BlockKind.HEADING) == is_heading]
+            if cz and ce:
+                kz[cz], ke[ce] = knn_means(bsim[np.ix_(cz, ce)])
+        zf = [merge([zs.features[u] for u in z_of[i]]) for i in range(len(zb))]
+        ef = [merge([es.features[u] for u in e_of[j]]) for j in range(len(eb))]
+        margin = bsim - (kz[:, None] + ke[None, :]) / 2
+
+        def reward(i: int, a: int, j: int, b: int) -> float | None:
+            if a == 1 and b == 1:
+                zk, ek = zb[i].kind, eb[j].kind
+                if not _compatible(zk, ek):
+                    return None
+                if zk is BlockKind.CODE:
+                    return 1.0 if _code_match(zb[i], eb[j]) else None
+                if not (has_z[i] and has_e[j]):
+                    return None
+                return float(margin[i, j]) + feature_score(zf[i], ef[j]) - TAU_BLOCK
+            kinds = [zb[x].kind for x in range(i, i + a)] + [eb[y].kind for y in range(j, j + b)]
+            if any(k in (BlockKind.HEADING, BlockKind.CODE) for k in kinds):
+                return None
+            if not (has_z[i:i + a].any() and has_e[j:j + b].any()):
+                return None
+            cos = float(_normalise_rows(sz[i:i + a].sum(axis=0, keepdims=True))[0]
+                        @ _normalise_rows(se[j:j + b].sum(axis=0, keepdims=True))[0])
+            score = pair_score(cos, float(kz[i:i + a].mean()), float(ke[j:j + b].mean()),
+                               merge(zf[i:i + a]), merge(ef[j:j + b]))
+            return score - TAU_BLOCK - MERGE_PENALTY * (a + b - 2)
+
+        n, m = len(zb), len(eb)
+        if n * m > FULL_DP_CELLS:
+            # Bertalign's two passes: 1–1 and gaps everywhere, then merges near that path
+            first = dp_align(n, m, [(1, 1), *GAP_MOVES], reward)
+            path = dp_align(n, m, BLOCK_MOVES, reward, band_around(first, n, m, BAND))
+        else:
+            path = dp_align(n, m, BLOCK_MOVES, reward)
+        groups = [(list(range(i, i + a)), list(range(j, j + b))) for i, a, j, b in path
+                  if a and b]
+        groups += _sandwiched(path, zb, eb, reward)
+        return self._reordered(sorted(groups), path, zb, eb, reward)
+
+    def _reordered(self, groups: list[Group], path: list[Step], zb: list[ZhBlock],
+                   eb: list[EnglishBlock], reward: Reward) -> list[Group]:
+        """Pair leftover list items/paragraphs that moved: mutual best within a window."""
+        left_z = [i for i, a, _, b in path if a and not b]
+        left_e = [j for _, a, j, b in path if b and not a]
+        if not left_z or not left_e:
+            return groups
+        scores = {}
+        for i in left_z:
+            for j in left_e:
+                if abs(_position(i, groups) - j) > REORDER_WINDOW:
+                    continue
+                r = reward(i, 1, j, 1)
+                if r is not None and r > 0:
+                    scores[(i, j)] = r
+        extra = []
+        for (i, j), r in sorted(scores.items(), key=lambda kv: -kv[1]):
+            best_i = max((s for (x, y), s in scores.items() if x == i), default=r)
+            best_j = max((s for (x, y), s in scores.items() if y == j), default=r)
+            if r >= best_i and r >= best_j and all(i != g[0][0] and j != g[1][0] for g in extra):
+                extra.append(([i], [j]))
+        return sorted(groups + extra, key=lambda g: g[0][0])
+
+    # -- sentences --------------------------------------------------------------------------
+    def _sentences(self, zi: list[int], ei: list[int], zs: _Side, es: _Side,
+                   z_units: list[tuple[int, Segment]]
+                   ) -> list[tuple[list[int], list[int], float, float]]:
+        paragraph_of = [z_units[u][0] for u in zi]
+
+        def score(i: int, a: int, j: int, b: int) -> tuple[float, float]:
+            zu, eu = zi[i:i + a], ei[j:j + b]
+            cos = float(zs.vector(zu) @ es.vector(eu))
+            s = pair_score(cos, float(zs.knn[zu].mean()), float(es.knn[eu].mean()),
+                           merge([zs.features[u] for u in zu]), merge([es.features[u] for u in eu]))
+            return cos, s - MERGE_PENALTY * (a + b - 2)
+
+        def reward(i: int, a: int, j: int, b: int) -> float | None:
+            if a > 1 and len(set(paragraph_of[i:i + a])) > 1:
+                return None  # a Chinese bead never spans two paragraphs: one segment holds it
+            return score(i, a, j, b)[1] - TAU_SENT
+
+        path = dp_align(len(zi), len(ei), SENTENCE_MOVES, reward)
+        steps = [(i, a, j, b) for i, a, j, b in path if a and b]
+        for z_run, e_run in _gap_runs(path):
+            # one sentence left on each side between the same two pairs: the structure says
+            # they correspond unless the score says clearly otherwise
+            if len(z_run) == len(e_run) == 1:
+                r = reward(z_run[0], 1, e_run[0], 1)
+                if r is not None and r + SANDWICH_SLACK > 0:
+                    steps.append((z_run[0], 1, e_run[0], 1))
+        out = []
+        for i, a, j, b in sorted(steps):
+            cos, s = score(i, a, j, b)
+            out.append((zi[i:i + a], ei[j:j + b], cos, s))
+        return out
+
+    def _verbatim(self, zb: list[ZhBlock], eb: list[EnglishBlock], zbi: list[int],
+                  ebi: list[int]) -> list[Bead]:
+        """Code pairs with code as written: each Chinese piece keeps its own text."""
+        beads = [Bead([seg], [seg.source], 1.0, 1.0) for i in zbi for seg in zb[i].segments]
+        if beads:
+            beads[0].en_keys = [(j, k) for j in ebi for k in range(len(eb[j].sentences))]
+        return beads
+
+
+def _gap_runs(path: list[tuple[int, int, int, int]]) -> list[tuple[list[int], list[int]]]:
+    """The unpaired units between consecutive pairs of a DP path: (Chinese, English) runs."""
+    runs = []
+    run_z: list[int] = []
+    run_e: list[int] = []
+    for i, a, j, b in [*path, (-1, 1, -1, 1)]:  # a sentinel pair closes the last run
+        if a and b:
+            runs.append((run_z, run_e))
+            run_z, run_e = [], []
+        elif a:
+            run_z.append(i)
+        else:
+            run_e.append(j)
+    return runs
+
+
+def _sandwiched(path: list[Step], zb: list[ZhBlock], eb: list[EnglishBlock],
+                reward: Reward) -> list[Group]:
+    """Structure as evidence: when a gap between two matched groups holds exactly one Chinese
+    and one English block of the same kind (typically a short heading, where embeddings are
+    weakest), they correspond unless their score says clearly otherwise."""
+    out = []
+    for run_z, run_e in _gap_runs(path):
+        if len(run_z) == len(run_e) == 1 and zb[run_z[0]].kind == eb[run_e[0]].kind:
+            r = reward(run_z[0], 1, run_e[0], 1)
+            if r is not None and r > -SANDWICH_SLACK:
+                out.append((run_z, run_e))
+    return out
+
+
+def _position(i: int, groups: list[Group]) -> int:
+    """Where Chinese block i would sit in the English: after the partner of the nearest
+    matched block before it."""
+    before = [g for g in groups if g[0][-1] < i]
+    return before[-1][1][-1] + 1 if before else 0
+
+
+def _index_by_block(block_of_unit: list[int], n_blocks: int) -> list[list[int]]:
+    out: list[list[int]] = [[] for _ in range(n_blocks)]
+    for u, b in enumerate(block_of_unit):
+        out[b].append(u)
+    return out
+
+
+def _code_match(zh: ZhBlock, en: EnglishBlock) -> bool:
+    zh_text = normalised("".join(s.source for s in zh.segments))
+    return zh_text == normalised(en.text)
+
+
+def apply(doc: Document, report: AlignmentReport, blocks: list[ZhBlock]) -> None:
+    """Write the beads into the Chinese document: merged sentences become one segment, the
+    English becomes its target; orphans are flagged or listed, never paired."""
+    paragraphs = {id(b.paragraph): b.paragraph for b in blocks if b.paragraph is not None}
+    for bead in report.beads:
+        first = bead.zh[0]
+        if len(bead.zh) > 1:
+            para = next(p for p in paragraphs.values() if first in p.segments)
+            joiner = "" if re.search(r"[\u3400-\u9fff]", first.source) else " "
+            first.source = bead.source
+            first.display = joiner.join(s.display for s in bead.zh)
+            for other in bead.zh[1:]:
+                first.note_ids.extend(other.note_ids)
+                para.segments = [s for s in para.segments if s is not other]
+        first.target = " ".join(bead.en)
+        first.origin = ORIGIN
+        first.score = round(bead.cos, 4)
+        first.flags = [f for f in first.flags if not f.startswith("align:")]
+        if bead.low_confidence:
+            first.flags.append(Flag.LOW_CONFIDENCE.value)
+    for seg in report.chinese_only:
+        seg.flags = [f for f in seg.flags if not f.startswith("align:")] + [Flag.CHINESE_ONLY.value]
+    doc.dropped.extend(Dropped("english-only", text, line) for text, line in report.english_only)
+
+
+def align_files(zh_path: Path, en_path: Path, *, embedder: Embedder,
+                matcher: TermMatcher | None = None) -> tuple[Document, AlignmentReport]:
+    """Read both files with the normal readers and align them: what `bitext align` runs."""
+    from ..readers import read_document
+    from ..readers.english import file_code_lines, read_english
+
+    doc = read_document(zh_path)
+    english = read_english(en_path)
+    report = Aligner(embedder, matcher).run(doc, english, file_code_lines(Path(zh_path)))
+    return doc, report
