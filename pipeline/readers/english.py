@@ -117,11 +117,12 @@ def read_english(path: Path | str) -> EnglishText:
     for block in blocks:
         raw = block.text
         text = _SPACE.sub(" ", raw).strip()
-        if block.kind in ("image", "rule", "html") or not text:
+        if block.kind in ("image", "rule", "html", "front_matter", "omitted") or not text:
             if text or block.kind != "para":
-                out.dropped.append(Dropped(block.kind, text or " ".join(block.links), block.line))
+                out.dropped.append(Dropped(str(block.kind), text or " ".join(block.links),
+                                           block.line))
             continue
-        if block.line in code and block.kind == "para":
+        if block.kind == "code" or (block.line in code and block.kind == "para"):
             out.blocks.append(EnglishBlock(BlockKind.CODE, raw.strip(), [raw.strip()],
                                            line=block.line))
             continue
