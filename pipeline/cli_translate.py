@@ -12,26 +12,33 @@ NO_MODEL_HINT = ("no zh→en model installed: get one with `argospm install tran
 
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | None
-    """Resolve --model; never touches the network unless asked with `auto`."""
-    from .engines import argos_package
+    """Resolve --model/--engine; never touches the network unless asked with `auto`.
 
+    The model family is detected from the folder's files; `--engine FAMILY` insists on one.
+    """
+    from .engines import argos_package, store
+    from .engines.base import Family
+
+    family = Family(args.engine) if args.engine else None
     if args.model == "none":
         return None
     if args.model in (None, "auto"):
-        package = argos_package.find_package("zh", "en")
-        if package is None and args.model == "auto":
+        model = store.find_model("zh", "en")
+        if model is None and args.model == "auto":
             try:
-                package = argos_package.download_and_install("zh", "en")
+                model = argos_package.download_and_install("zh", "en").as_model()
             except BitextError as err:
                 sys.stderr.write(f"bitext: {err}\n")
-                package = None
+        if model is not None and family is not None and model.family != family:
+            raise BitextError(f"the installed model {model.name} is {model.family.value}, "
+                              f"not {family.value}", hint="pass --model PATH")
     else:
-        package = argos_package.load_package(Path(args.model))
-    if package is None:
+        model = store.load_model(args.model, family=family)
+    if model is None:
         return None
     from .engines.ctranslate import CTranslate2Engine
 
-    return CTranslate2Engine(package, device=args.device, beam=args.beam,
+    return CTranslate2Engine(model, device=args.device, beam=args.beam,
                              batch_size=args.batch_size, max_decoding_length=args.max_length)
 
 
@@ -114,22 +121,29 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_model_install(args: argparse.Namespace) -> int:
-    from .engines.argos_package import install_package
+    from .engines.store import install_model
 
-    package = install_package(args.file)
-    sys.stdout.write(f"installed {package.name} {package.version} "
-                     f"({package.from_code}→{package.to_code}) at {package.path}\n")
+    model = install_model(args.file)
+    sys.stdout.write(f"installed {model.name} ({model.family.value}, "
+                     f"{_languages(model)}) at {model.path}\n")
     return 0
 
 
-def cmd_model_list(args: argparse.Namespace) -> int:
-    from .engines.argos_package import installed_packages
+def _languages(model) -> str:  # noqa: ANN001 - ModelInfo
+    if not model.source_lang:
+        return "languages not recorded"
+    return f"{model.source_lang}→{model.target_lang}"
 
-    packages = installed_packages()
-    for p in packages:
-        sys.stdout.write(f"{p.from_code}→{p.to_code}\t{p.name}\t{p.version}\t{p.path}\n")
-    if not packages:
-        sys.stdout.write("no packages installed\n")
+
+def cmd_model_list(args: argparse.Namespace) -> int:
+    from .engines.store import installed_models
+
+    models = installed_models()
+    for m in models:
+        sys.stdout.write(f"{m.name}\t{m.family.value}\t{m.size_bytes / 1e6:.0f} MB\t"
+                         f"{_languages(m)}\t{m.path}\n")
+    if not models:
+        sys.stdout.write("no models installed\n")
     return 0
 
 
@@ -143,16 +157,23 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from .engines.base import Family
+
     p = sub.add_parser("translate", help="translate a document (or every document in a folder)")
     p.add_argument("input", type=Path)
     p.add_argument("-o", "--output", type=Path, help="output folder (default output/<stem>/)")
-    p.add_argument("--model", help="PATH to an .argosmodel or package folder, 'auto' (may "
-                                   "download), or 'none'; default: the installed zh→en package")
+    p.add_argument("--model", help="an Argos .argosmodel or package folder, a CTranslate2 "
+                                   "OPUS-MT/NLLB-200/M2M-100 folder (or zip), an installed "
+                                   "model's name, 'auto' (may download), or 'none'; default: the "
+                                   "installed zh→en model")
+    p.add_argument("--engine", choices=[f.value for f in Family],
+                   help="insist on this model family (default: detected from the model's files)")
     p.add_argument("--glossary", "-g", type=Path, action="append", default=[])
     p.add_argument("--tm", action="append", default=[],
                    help="translation memory .tmx (repeatable), or 'none'; <input>.tmx is used "
                         "automatically")
-    p.add_argument("--beam", type=int, default=4)
+    p.add_argument("--beam", type=int, default=4,
+                   help="beam size; --beam 1 (greedy) is the fast mode")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--max-length", type=int, default=256,
                    help="maximum tokens the model may produce per sentence piece")
@@ -166,12 +187,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=cmd_translate)
 
-    m = sub.add_parser("model", help="install and list Argos translation packages")
+    m = sub.add_parser("model", help="install and list translation models")
     msub = m.add_subparsers(dest="model_command", metavar="ACTION", required=True)
-    p = msub.add_parser("install", help="install an .argosmodel file")
+    p = msub.add_parser("install", help="install an .argosmodel, or a CTranslate2 model folder "
+                                        "(or zip) with its tokenizer files")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_model_install)
-    p = msub.add_parser("list", help="list installed packages")
+    p = msub.add_parser("list", help="list installed models: name, family, size, languages")
     p.set_defaults(func=cmd_model_list)
 
     p = sub.add_parser("import", help="take an editor's corrections (parallel DOCX or XLIFF) "

@@ -16,6 +16,7 @@ import io
 import json
 import random
 import re
+import string
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -106,22 +107,41 @@ def training_lines(seed: int = 0) -> list[str]:
              "large small new good because which would could should first last").split()
     en = [" ".join(rng.choice(words) for _ in range(rng.randint(4, 14))).capitalize() + "."
           for _ in range(200)]
+    en += english_names(rng)
     lines = zh + en
     rng.shuffle(lines)
     return lines
 
 
+def english_lines(seed: int = 0) -> list[str]:
+    """English-only lines (an OPUS-MT target tokenizer never sees Chinese)."""
+    return [line for line in training_lines(seed) if not re.search(r"[\u4e00-\u9fff]", line)]
+
+
+def english_names(rng: random.Random) -> list[str]:
+    """Lines with product names, acronyms and versions, as any real English corpus has:
+    every ASCII letter and digit occurs, so no Latin text is unknown to the tokenizer."""
+    alphabet = string.ascii_uppercase + string.ascii_lowercase + string.digits
+    lines = []
+    for i in range(60):
+        name = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(2, 4)))
+        lines.append(f"The {name}-{rng.randint(1, 99)} release has {alphabet[i % len(alphabet)]} "
+                     f"and {alphabet[(7 * i) % len(alphabet)]}{rng.randint(0, 9)} in it.")
+    return lines
+
+
 # --------------------------------------------------------------------------- tokenizer
 
-def train_sentencepiece(lines: list[str], vocab_size: int) -> bytes:
-    """Train a unigram SentencePiece model in memory (no files, no network)."""
+def train_sentencepiece(lines: list[str], vocab_size: int, *, model_type: str = "unigram",
+                        user_symbols: tuple[str, ...] = (PREFIX_TOKEN,)) -> bytes:
+    """Train a SentencePiece model in memory (no files, no network)."""
     import sentencepiece as spm
 
     out = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(lines), model_writer=out, vocab_size=vocab_size,
-        hard_vocab_limit=False, character_coverage=0.9995, model_type="unigram",
-        user_defined_symbols=[PREFIX_TOKEN], minloglevel=2, num_threads=1)
+        hard_vocab_limit=False, character_coverage=1.0, model_type=model_type,
+        user_defined_symbols=list(user_symbols), minloglevel=2, num_threads=1)
     return out.getvalue()
 
 
@@ -148,17 +168,23 @@ def _torch_blocked() -> Iterator[None]:
             sys.modules["torch"] = saved
 
 
-def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int) -> None:
-    """Save a pre-norm Transformer with shared embeddings and seeded random weights.
+def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int, *,
+                          target_vocab: list[str] | None = None, config: dict | None = None,
+                          never_emit: tuple[str, ...] = ()) -> None:
+    """Save a pre-norm Transformer with seeded random weights.
 
+    Source and target share embeddings unless `target_vocab` differs (OPUS-MT style).
     Tied random weights make the decoder echo its input token forever (fine for timing);
-    an untied projection gives varied output pieces (better for tests).
+    an untied projection gives varied output pieces (better for tests). `config` sets
+    CTranslate2 config fields (decoder_start_token, add_source_eos) as the converters do;
+    `never_emit` tokens (language tokens) get the same negative bias as the specials.
     """
     with _torch_blocked():
         from ctranslate2.specs import common_spec, transformer_spec
 
     rng = np.random.default_rng(seed)
-    d, v = dims.d_model, len(vocab)
+    target = target_vocab if target_vocab is not None else vocab
+    d, v = dims.d_model, len(target)
 
     def dense(out: int, inp: int) -> np.ndarray:
         return (rng.standard_normal((out, inp)) / np.sqrt(inp)).astype(np.float32)
@@ -189,15 +215,18 @@ def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int
     spec = transformer_spec.TransformerSpec.from_config(
         (dims.enc_layers, dims.dec_layers), dims.heads, pre_norm=True)
     embeddings = (rng.standard_normal((v, d)) / np.sqrt(d)).astype(np.float32)
-    spec.encoder.embeddings[0].weight = embeddings
+    spec.encoder.embeddings[0].weight = (
+        embeddings if target is vocab else
+        (rng.standard_normal((len(vocab), d)) / np.sqrt(d)).astype(np.float32))
     spec.decoder.embeddings.weight = embeddings
     if dims.tied:
         spec.decoder.projection.weight = embeddings
         spec.decoder.projection.bias = np.zeros(v, np.float32)
     else:
         linear(spec.decoder.projection, v, d)
-    for token in SPECIALS:
-        spec.decoder.projection.bias[vocab.index(token)] = SPECIAL_BIAS
+    for token in (*SPECIALS, *never_emit):
+        if token in target:
+            spec.decoder.projection.bias[target.index(token)] = SPECIAL_BIAS
     norm(spec.encoder.layer_norm)
     norm(spec.decoder.layer_norm)
     for layer in spec.encoder.layer:
@@ -207,8 +236,10 @@ def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int
         attention(layer.self_attention, cross=False)
         attention(layer.attention, cross=True)
         ffn(layer.ffn)
+    for key, value in (config or {}).items():
+        setattr(spec.config, key, value)
     spec.register_source_vocabulary(vocab)
-    spec.register_target_vocabulary(vocab)
+    spec.register_target_vocabulary(target)
     spec.validate()
     spec.optimize(quantization="int8")
     spec.save(str(out_dir))
@@ -243,4 +274,54 @@ def zip_package(pkg_dir: Path, zip_path: Path) -> Path:
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for f in sorted(pkg_dir.rglob("*")):
             zf.write(f, f"{pkg_dir.name}/{f.relative_to(pkg_dir).as_posix()}")
+    return zip_path
+
+
+# --------------------------------------------------------------------------- CTranslate2 folders
+# The layouts users get from the CTranslate2 converters, with random weights.
+
+NLLB_LANGS = ("zho_Hans", "zho_Hant", "eng_Latn", "fra_Latn", "deu_Latn")
+M2M_LANGS = ("__zh__", "__en__", "__fr__", "__de__")
+
+
+def build_marian_folder(dest_dir: Path, *, dims: Dims = Dims(), seed: int = 0,
+                        name: str = "opus-mt-zh-en-tiny", add_source_eos: bool = True) -> Path:
+    """An OPUS-MT folder as `ct2-opus-mt-converter` leaves it once source.spm and target.spm
+    are copied in: separate source (Chinese) and target (English) SentencePiece models and
+    vocabularies, `add_source_eos`, decoder starting from `</s>`."""
+    folder = Path(dest_dir) / name
+    folder.mkdir(parents=True)
+    source_sp = train_sentencepiece(training_lines(seed), dims.sp_vocab, user_symbols=())
+    target_sp = train_sentencepiece(english_lines(seed), 400, user_symbols=())
+    (folder / "source.spm").write_bytes(source_sp)
+    (folder / "target.spm").write_bytes(target_sp)
+    write_ct2_transformer(folder, sentencepiece_vocab(source_sp), dims, seed,
+                          target_vocab=sentencepiece_vocab(target_sp),
+                          config={"decoder_start_token": "</s>", "add_source_eos": add_source_eos})
+    return folder
+
+
+def build_multilingual_folder(dest_dir: Path, family: str, *, dims: Dims = Dims(),
+                              seed: int = 0, name: str | None = None) -> Path:
+    """An NLLB-200 (`family="nllb"`) or M2M-100 (`"m2m100"`) folder as
+    `ct2-transformers-converter … --copy_files sentencepiece.bpe.model` leaves it: one shared
+    vocabulary of BPE pieces plus language tokens, decoder starting from `</s>`."""
+    langs = {"nllb": NLLB_LANGS, "m2m100": M2M_LANGS}[family]
+    folder = Path(dest_dir) / (name or f"{family}-tiny")
+    folder.mkdir(parents=True)
+    sp_model = train_sentencepiece(training_lines(seed), dims.sp_vocab, model_type="bpe",
+                                   user_symbols=())
+    (folder / "sentencepiece.bpe.model").write_bytes(sp_model)
+    vocab = sentencepiece_vocab(sp_model) + list(langs) + ["<mask>"]
+    write_ct2_transformer(folder, vocab, dims, seed, never_emit=(*langs, "<mask>"),
+                          config={"decoder_start_token": "</s>"})
+    return folder
+
+
+def zip_folder(folder: Path, zip_path: Path, *, top: bool = True) -> Path:
+    """Zip a model folder, under its own name (`top`) or with its files at the root."""
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for f in sorted(folder.rglob("*")):
+            rel = f.relative_to(folder).as_posix()
+            zf.write(f, f"{folder.name}/{rel}" if top else rel)
     return zip_path

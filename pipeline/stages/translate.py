@@ -12,9 +12,9 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from ..cache import MTCache, cache_key
+from ..engines.base import Engine, order_by_length
 from ..glossary.matcher import TermMatcher, find_english
 from ..model import Document, Segment, TermHit
 from ..segment import engine_chunks
@@ -23,15 +23,6 @@ from .review import forbidden_hits
 
 PLACEHOLDER = "XT{}"
 _PLACEHOLDER_RE = re.compile(r"X\s?T\s?(\d+)", re.IGNORECASE)
-
-
-class Engine(Protocol):
-    batch_size: int
-
-    @property
-    def identity(self) -> str: ...
-
-    def translate(self, texts: list[str]) -> list: ...  # objects with .text and .score
 
 
 @dataclass
@@ -177,7 +168,7 @@ class Translator:
                     done[chunk] = (hits[key][0], hits[key][1])
             if strategy == "placeholder":  # a retried segment is counted once
                 summary.cached += sum(1 for _, chunks, _ in plans if all(c in done for c in chunks))
-        todo = sorted({c for c in keys if c not in done})
+        todo = order_by_length(list({c for c in keys if c not in done}))
         users: dict[str, list[str]] = {}
         remaining: dict[str, int] = {}
         for seg, chunks, _ in plans:
