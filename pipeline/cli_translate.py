@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import EXIT_ERROR, EXIT_NO_MODEL, BitextError
 
+LLM_ENGINE = "openai"
 NO_MODEL_HINT = ("no zh→en model installed: get one with `argospm install translate-zh_en` on a "
                  "connected machine, or `bitext model install FILE.argosmodel`")
 
@@ -19,6 +20,8 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | Non
     from .engines import argos_package, store
     from .engines.base import Family
 
+    if args.engine == LLM_ENGINE or (args.endpoint and not args.engine):
+        return _llm_engine(args)
     family = Family(args.engine) if args.engine else None
     if args.model == "none":
         return None
@@ -40,6 +43,38 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | Non
 
     return CTranslate2Engine(model, device=args.device, beam=args.beam,
                              batch_size=args.batch_size, max_decoding_length=args.max_length)
+
+
+def _llm_engine(args: argparse.Namespace):  # noqa: ANN202 - OpenAIEngine
+    """The local-LLM engine; with --dry-run, print the first request and stop (exit 0)."""
+    import os
+
+    from .engines.openai_chat import ENV_ENDPOINT, ENV_MODEL, GlossaryHint, LLMSettings, \
+        OpenAIEngine
+    from .glossary.termbase import load_glossary
+
+    endpoint = args.endpoint or os.environ.get(ENV_ENDPOINT)
+    if not endpoint:
+        raise BitextError("--engine openai needs an endpoint",
+                          hint=f"pass --endpoint http://127.0.0.1:8080/v1 or set {ENV_ENDPOINT}")
+    settings = LLMSettings(endpoint=endpoint, model=args.llm_model or os.environ.get(ENV_MODEL, ""),
+                           segments_per_request=args.batch_size, concurrency=args.concurrency,
+                           timeout=args.llm_timeout, allow_remote=args.allow_remote)
+    hints = {e.target: GlossaryHint(e.target, tuple(e.forbidden))
+             for e in load_glossary(args.glossary).entries}
+    engine = OpenAIEngine(settings, hints)
+    if args.dry_run:
+        from .glossary.matcher import TermMatcher
+        from .readers import read_document
+        from .stages.translate import protect
+
+        matcher = TermMatcher(load_glossary(args.glossary))
+        first = _inputs(args.input)[0]
+        texts = [protect(s.source, matcher.hits(s.source), "placeholder")[0]
+                 for s in read_document(first).segments()]
+        sys.stdout.write(engine.first_prompt(texts) + "\n")
+        raise SystemExit(0)
+    return engine
 
 
 def _inputs(path: Path) -> list[Path]:
@@ -166,8 +201,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "OPUS-MT/NLLB-200/M2M-100 folder (or zip), an installed "
                                    "model's name, 'auto' (may download), or 'none'; default: the "
                                    "installed zh→en model")
-    p.add_argument("--engine", choices=[f.value for f in Family],
-                   help="insist on this model family (default: detected from the model's files)")
+    p.add_argument("--engine", choices=[*(f.value for f in Family), LLM_ENGINE],
+                   help="insist on this model family (default: detected from the model's "
+                        "files); 'openai': a local LLM server (llama.cpp, Ollama, vLLM)")
+    p.add_argument("--endpoint", help="OpenAI-compatible URL of the local LLM server, e.g. "
+                                      "http://127.0.0.1:8080/v1 (or $BITEXT_LLM_ENDPOINT)")
+    p.add_argument("--llm-model", help="model name on the endpoint (or $BITEXT_LLM_MODEL; "
+                                       "default: the first it lists)")
+    p.add_argument("--concurrency", type=int, default=2,
+                   help="LLM requests in flight at once (default 2)")
+    p.add_argument("--llm-timeout", type=float, default=120.0,
+                   help="seconds to wait for one LLM reply (default 120)")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow an LLM endpoint that is not on this machine")
+    p.add_argument("--dry-run", action="store_true",
+                   help="with --engine openai: print the first request and stop")
     p.add_argument("--glossary", "-g", type=Path, action="append", default=[])
     p.add_argument("--tm", action="append", default=[],
                    help="translation memory .tmx (repeatable), or 'none'; <input>.tmx is used "

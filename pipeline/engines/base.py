@@ -171,3 +171,12 @@ def order_by_length(texts: list[str]) -> list[str]:
     alphabetical order mixes one-word and 100-character sentences in every batch.
     """
     return sorted(texts, key=lambda t: (len(t), t))
+
+
+def batch_order(engine: object, texts: list[str]) -> list[str]:
+    """The order in which `engine` wants `texts` (given in document order) batched.
+
+    MT engines want them by length (padding); an engine that reads its batch as running
+    text (`document_order = True`, the LLM engine) wants neighbours together, for context.
+    """
+    return list(texts) if getattr(engine, "document_order", False) else order_by_length(texts)

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..cache import MTCache, cache_key
-from ..engines.base import Engine, order_by_length
+from ..engines.base import Engine, batch_order
 from ..glossary.matcher import TermMatcher, find_english
 from ..model import Document, Segment, TermHit
 from ..segment import engine_chunks
@@ -168,7 +168,7 @@ class Translator:
                     done[chunk] = (hits[key][0], hits[key][1])
             if strategy == "placeholder":  # a retried segment is counted once
                 summary.cached += sum(1 for _, chunks, _ in plans if all(c in done for c in chunks))
-        todo = order_by_length(list({c for c in keys if c not in done}))
+        todo = batch_order(self.engine, [c for c in keys if c not in done])
         users: dict[str, list[str]] = {}
         remaining: dict[str, int] = {}
         for seg, chunks, _ in plans:
