@@ -325,3 +325,76 @@ def zip_folder(folder: Path, zip_path: Path, *, top: bool = True) -> Path:
             rel = f.relative_to(folder).as_posix()
             zf.write(f, f"{folder.name}/{rel}" if top else rel)
     return zip_path
+
+
+# --------------------------------------------------------------------------- GGUF (llama.cpp)
+
+CHAT_TEMPLATE = ("{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}</s>\n"
+                 "{% endfor %}<|assistant|>\n")
+
+
+def build_tiny_gguf(path: Path, *, seed: int = 0, d_model: int = 64, layers: int = 2,
+                    heads: int = 4, ffn: int = 128, vocab_size: int = 1000) -> Path:
+    """A llama-architecture GGUF with random weights and a real SentencePiece vocabulary
+    (byte fallback on, so any text tokenizes): llama.cpp loads it and answers in
+    milliseconds. Its answers are gibberish: protocol and enforcement tests only."""
+    import gguf
+    import sentencepiece as spm
+
+    out = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(training_lines(seed)), model_writer=out, vocab_size=vocab_size,
+        hard_vocab_limit=False, character_coverage=0.995, model_type="unigram", byte_fallback=True,
+        minloglevel=2, num_threads=1)
+    sp = spm.SentencePieceProcessor(model_proto=out.getvalue())
+    n = sp.get_piece_size()
+    types = []
+    for i in range(n):
+        if sp.is_unknown(i):
+            types.append(gguf.TokenType.UNKNOWN)
+        elif sp.is_control(i):
+            types.append(gguf.TokenType.CONTROL)
+        elif sp.is_byte(i):
+            types.append(gguf.TokenType.BYTE)
+        else:
+            types.append(gguf.TokenType.NORMAL)
+    rng = np.random.default_rng(seed)
+
+    def weight(*shape: int) -> np.ndarray:
+        return (rng.standard_normal(shape) / np.sqrt(shape[-1])).astype(np.float32)
+
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_name("bitext-tiny-llama")
+    writer.add_context_length(2048)
+    writer.add_embedding_length(d_model)
+    writer.add_block_count(layers)
+    writer.add_feed_forward_length(ffn)
+    writer.add_head_count(heads)
+    writer.add_head_count_kv(heads)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_rope_dimension_count(d_model // heads)
+    writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+    writer.add_tokenizer_model("llama")
+    writer.add_token_list([sp.id_to_piece(i).encode("utf-8") for i in range(n)])
+    writer.add_token_scores([float(sp.get_score(i)) for i in range(n)])
+    writer.add_token_types([int(t) for t in types])
+    writer.add_bos_token_id(sp.bos_id())
+    writer.add_eos_token_id(sp.eos_id())
+    writer.add_unk_token_id(sp.unk_id())
+    writer.add_chat_template(CHAT_TEMPLATE)
+    writer.add_tensor("token_embd.weight", weight(n, d_model))
+    writer.add_tensor("output_norm.weight", np.ones(d_model, np.float32))
+    writer.add_tensor("output.weight", weight(n, d_model))
+    for b in range(layers):
+        writer.add_tensor(f"blk.{b}.attn_norm.weight", np.ones(d_model, np.float32))
+        for name in ("attn_q", "attn_k", "attn_v", "attn_output"):
+            writer.add_tensor(f"blk.{b}.{name}.weight", weight(d_model, d_model))
+        writer.add_tensor(f"blk.{b}.ffn_norm.weight", np.ones(d_model, np.float32))
+        writer.add_tensor(f"blk.{b}.ffn_gate.weight", weight(ffn, d_model))
+        writer.add_tensor(f"blk.{b}.ffn_up.weight", weight(ffn, d_model))
+        writer.add_tensor(f"blk.{b}.ffn_down.weight", weight(d_model, ffn))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path

@@ -251,8 +251,11 @@ class OpenAIEngine:
     # ----------------------------------------------------------------- HTTP
 
     def _chat(self, messages: list[dict]) -> str:
+        # English runs to about 3 tokens per Chinese character at worst; the cap stops a model
+        # that never closes its JSON from writing until the context is full.
+        chars = sum(len(m["content"]) for m in messages if m["role"] == "user")
         body = {"model": self.model, "messages": messages, "temperature": self.settings.temperature,
-                "response_format": {"type": "json_object"}}
+                "max_tokens": 64 + 3 * chars, "response_format": {"type": "json_object"}}
         data = self._request("chat/completions", body)
         try:
             return str(data["choices"][0]["message"]["content"] or "")
