@@ -52,6 +52,7 @@ class Dims:
     sp_vocab: int = 1000
     ct2_vocab: int | None = None
     tied: bool = False
+    stop_after: int = 0  # > 0: every output is this many tokens, then </s> (see below)
 
 
 def build_tiny_argos_package(dest_dir: Path, *, layers: int = 2, d_model: int = 64,
@@ -74,16 +75,19 @@ def build_tiny_argos_package(dest_dir: Path, *, layers: int = 2, d_model: int = 
 def build_realistic_model(dest_dir: Path, *, layers: int = 6, d_model: int = 512,
                           heads: int = 8, ffn: int = 2048, vocab_size: int = 8000,
                           padded_vocab: int = 32000, tied: bool = True, seed: int = 0,
-                          target_prefix: str = "", name: str = "translate-zh_en-bench") -> Path:
+                          target_prefix: str = "", name: str = "translate-zh_en-bench",
+                          stop_after: int = 0) -> Path:
     """A package with Transformer-base dimensions (~61 MB int8) for speed/memory benchmarks.
 
     SentencePiece can't learn 32k pieces from one article, so it learns what it can and the
     CTranslate2 vocabulary is padded with synthetic `<extra_N>` tokens up to `padded_vocab`:
     the output softmax, embeddings and model size are those of a real 32k-vocabulary model.
     Tied by default, like real Argos models; outputs then repeat one piece, which is
-    irrelevant to timing.
+    irrelevant to timing. `stop_after=N` makes every output N tokens long and then end, like
+    a real model's: the projection is the embeddings permuted so that the echoed token is
+    each token's successor in a cycle that reaches `</s>` N steps after the start token.
     """
-    dims = Dims(layers, layers, d_model, heads, ffn, vocab_size, padded_vocab, tied)
+    dims = Dims(layers, layers, d_model, heads, ffn, vocab_size, padded_vocab, tied, stop_after)
     return _build_package(Path(dest_dir), dims, seed=seed, target_prefix=target_prefix, name=name)
 
 
@@ -219,13 +223,16 @@ def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int
         embeddings if target is vocab else
         (rng.standard_normal((len(vocab), d)) / np.sqrt(d)).astype(np.float32))
     spec.decoder.embeddings.weight = embeddings
-    if dims.tied:
+    if dims.stop_after:
+        _stopping_weights(spec, embeddings, target, dims.stop_after, rng)
+    elif dims.tied:
         spec.decoder.projection.weight = embeddings
         spec.decoder.projection.bias = np.zeros(v, np.float32)
     else:
         linear(spec.decoder.projection, v, d)
+    ends = ("</s>",) if dims.stop_after else ()
     for token in (*SPECIALS, *never_emit):
-        if token in target:
+        if token in target and token not in ends:
             spec.decoder.projection.bias[target.index(token)] = SPECIAL_BIAS
     norm(spec.encoder.layer_norm)
     norm(spec.decoder.layer_norm)
@@ -243,6 +250,36 @@ def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int
     spec.validate()
     spec.optimize(quantization="int8")
     spec.save(str(out_dir))
+
+
+def _stopping_weights(spec, embeddings: np.ndarray, vocab: list[str], length: int,  # noqa: ANN001
+                      rng: np.random.Generator) -> None:
+    """Embeddings and projection that make every hypothesis end like a real model's output.
+
+    A decoder with large embeddings echoes its input token through the random layers, so the
+    projection row of token j decides which input leads to j. Chain tokens c1 … c(length-1)
+    get orthogonal embeddings and each row holds its predecessor's: `<s>` → c1 → … → `</s>`.
+    Every other token shares one direction that leads to c1, so a beam hypothesis that strays
+    joins the chain and ends too; beam search (which waits for `beam` finished hypotheses)
+    then stops within about twice `length` steps instead of running to the maximum.
+    """
+    d = embeddings.shape[1]
+    scale = 8.0
+    start, end = vocab.index("<s>"), vocab.index("</s>")
+    others = [i for i in rng.permutation(len(vocab)).tolist() if i not in (start, end)]
+    chain = [start, *others[:length - 1], end]
+    basis, _ = np.linalg.qr(rng.standard_normal((d, len(chain) + 1)))
+    directions = basis.T.astype(np.float32) * scale  # orthogonal: chain tokens, then "the rest"
+    rest = directions[-1]
+    embeddings[:] = rest + (rng.standard_normal(embeddings.shape) * 0.05).astype(np.float32)
+    for k, token in enumerate(chain):
+        embeddings[token] = directions[k]
+    projection = (rng.standard_normal(embeddings.shape) * 0.05).astype(np.float32)
+    for k in range(1, len(chain)):
+        projection[chain[k]] = directions[k - 1]
+    projection[chain[1]] += rest
+    spec.decoder.projection.weight = projection
+    spec.decoder.projection.bias = np.zeros(len(vocab), np.float32)
 
 
 # --------------------------------------------------------------------------- package

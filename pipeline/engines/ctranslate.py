@@ -34,7 +34,8 @@ ENGINE_REVISION = 2  # bump when a change here alters translations, to invalidat
 # Source tokens per sub-batch and beam hypothesis: the cap for models that stop early.
 TOKENS_PER_BEAM = 4096
 # Decoding memory grows with hypotheses × steps (each step's attention cache), so a sub-batch
-# holds at most HYPOTHESIS_STEPS // (beam × max_decoding_length) sentences. Measured with
+# holds at most HYPOTHESIS_STEPS // (beam × steps) sentences, where steps is what a real model
+# writes at most (twice the longest source, plus a margin) within max_decoding_length. Measured with
 # Transformer-base int8, 24 sentences, outputs running to 256 tokens, beam 4, 2 replicas:
 # 4 sentences per sub-batch peak at 520 MB RSS, 8 at 760 MB, for the same CPU time (85 s);
 # bench_argos.py prints the peak of a whole `bitext translate` run.
@@ -84,6 +85,7 @@ class CTranslate2Engine:
         self.compute_type = ""
         self.inter_threads = 1
         self.loads = 0  # how many times a model was loaded (folder mode must load once)
+        self._identity: str | None = None
 
     # ----------------------------------------------------------------- identity
 
@@ -92,8 +94,14 @@ class CTranslate2Engine:
         """sha256 of the model identity and every option that changes the text produced.
 
         Device, compute type, threading and batching are left out on purpose: a
-        translation cache should survive moving between CPU and GPU.
+        translation cache should survive moving between CPU and GPU. Computed once: the
+        translate stage asks for it per chunk.
         """
+        if self._identity is None:
+            self._identity = self._compute_identity()
+        return self._identity
+
+    def _compute_identity(self) -> str:
         options = {
             "engine": "ctranslate2", "revision": ENGINE_REVISION,
             "package": self.source.identity, "beam": self.beam,
@@ -221,7 +229,8 @@ class CTranslate2Engine:
         lengths = [len(t) for t in tokens.values()]
         total = sum(lengths)
         if split:
-            sentences = max(1, HYPOTHESIS_STEPS // (self.beam * self.max_decoding_length))
+            steps = min(self.max_decoding_length, 2 * max(lengths) + 16)
+            sentences = max(1, HYPOTHESIS_STEPS // (self.beam * steps))
             budget = min(self.max_batch_tokens, math.ceil(total / self.inter_threads),
                          math.ceil(sentences * total / len(lengths)))
         else:
