@@ -47,17 +47,16 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | Non
 
 def _llm_engine(args: argparse.Namespace):  # noqa: ANN202 - OpenAIEngine
     """The local-LLM engine; with --dry-run, print the first request and stop (exit 0)."""
-    import os
-
     from .engines.openai_chat import ENV_ENDPOINT, ENV_MODEL, GlossaryHint, LLMSettings, \
-        OpenAIEngine
+        OpenAIEngine, config_path, configured
     from .glossary.termbase import load_glossary
 
-    endpoint = args.endpoint or os.environ.get(ENV_ENDPOINT)
+    endpoint = configured("endpoint", args.endpoint, ENV_ENDPOINT)
     if not endpoint:
         raise BitextError("--engine openai needs an endpoint",
-                          hint=f"pass --endpoint http://127.0.0.1:8080/v1 or set {ENV_ENDPOINT}")
-    settings = LLMSettings(endpoint=endpoint, model=args.llm_model or os.environ.get(ENV_MODEL, ""),
+                          hint=f"pass --endpoint http://127.0.0.1:8080/v1, set {ENV_ENDPOINT}, "
+                               f"or write it in {config_path()}")
+    settings = LLMSettings(endpoint=endpoint, model=configured("model", args.llm_model, ENV_MODEL),
                            segments_per_request=args.batch_size, concurrency=args.concurrency,
                            timeout=args.llm_timeout, allow_remote=args.allow_remote)
     hints = {e.target: GlossaryHint(e.target, tuple(e.forbidden))
@@ -205,7 +204,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="insist on this model family (default: detected from the model's "
                         "files); 'openai': a local LLM server (llama.cpp, Ollama, vLLM)")
     p.add_argument("--endpoint", help="OpenAI-compatible URL of the local LLM server, e.g. "
-                                      "http://127.0.0.1:8080/v1 (or $BITEXT_LLM_ENDPOINT)")
+                                      "http://127.0.0.1:8080/v1 (or $BITEXT_LLM_ENDPOINT, or "
+                                      "\"endpoint\" in ~/.config/bitext/llm.json)")
     p.add_argument("--llm-model", help="model name on the endpoint (or $BITEXT_LLM_MODEL; "
                                        "default: the first it lists)")
     p.add_argument("--concurrency", type=int, default=2,

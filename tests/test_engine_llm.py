@@ -378,3 +378,22 @@ def test_server_dying_mid_run_resumes_from_the_cache(serve, tmp_path):
     resent = [s["text"] for p in second.payloads() for s in p["segments"]]
     first_batch = [s["text"] for s in first.payloads()[0]["segments"]]
     assert not set(first_batch) & set(resent)  # the finished batch came from the cache
+
+
+def test_endpoint_and_model_from_the_config_file(serve, tmp_path):
+    server = serve(lambda p, n: answer(p))
+    doc = tmp_path / "doc.md"
+    doc.write_text(DOC, encoding="utf-8")
+    config = tmp_path / "cfg" / "bitext" / "llm.json"
+    config.parent.mkdir(parents=True)
+    config.write_text(json.dumps({"endpoint": server.url, "model": "qwen2.5:7b"}))
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "cfg"), "BITEXT_LLM_ENDPOINT": ""}
+    run = _bitext("translate", str(doc), "--engine", "openai", "--dry-run", env=env)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["model"] == "qwen2.5:7b"
+    flag = _bitext("translate", str(doc), "--engine", "openai", "--dry-run", "--llm-model", "x",
+                   env=env)
+    assert json.loads(flag.stdout)["model"] == "x"  # the flag wins
+    config.write_text("{oops")
+    bad = _bitext("translate", str(doc), "--engine", "openai", "--dry-run", env=env)
+    assert bad.returncode == 2 and str(config) in bad.stderr and "not valid JSON" in bad.stderr

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import os
 import re
 import socket
 import sys
@@ -29,6 +30,7 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, ClassVar
 
 from ..errors import BitextError
@@ -76,6 +78,32 @@ class LLMSettings:
     temperature: float = 0.0
     allow_remote: bool = False
     context: int = 2  # earlier segments sent as context
+
+
+def config_path() -> Path:
+    """`$XDG_CONFIG_HOME/bitext/llm.json`: {"endpoint": …, "model": …} for users who always
+    translate with the same local server (flags and environment variables override it)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "bitext" / "llm.json"
+
+
+def configured(key: str, flag: str | None, env: str) -> str:
+    """A setting from the flag, else the environment variable, else the config file."""
+    if flag:
+        return flag
+    if os.environ.get(env):
+        return os.environ[env]
+    path = config_path()
+    if not path.is_file():
+        return ""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BitextError(f"the LLM config is not valid JSON ({exc})", path=str(path),
+                          hint='write {"endpoint": "http://127.0.0.1:8080/v1", "model": "NAME"}')
+    return str(data.get(key) or "")
 
 
 def check_endpoint(url: str, allow_remote: bool) -> str:
