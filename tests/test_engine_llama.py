@@ -77,9 +77,9 @@ def test_real_server_model_id_and_a_model_that_ignores_the_format(server):
     with pytest.raises(EndpointError) as err:
         engine.translate(["我觉得过去 18 个月是在加速的。", "好。"])
     assert url in str(err.value)
-    # gibberish is never taken for a translation: the batch is tried twice, then the first
-    # segment alone twice, and only then reported
-    assert "unusable form" in str(err.value) and engine.requests == 4
+    # gibberish is never taken for a translation: after the model list, the batch is tried
+    # twice, then the first segment alone twice, and only then reported
+    assert "unusable form" in str(err.value) and engine.requests == 1 + 4
 
 
 def test_killed_server_is_reported_with_its_endpoint(tmp_path):
@@ -93,3 +93,19 @@ def test_killed_server_is_reported_with_its_endpoint(tmp_path):
     with pytest.raises(EndpointError, match="the LLM endpoint failed") as err:
         engine.translate(["你好。"])
     assert f"{url}/chat/completions" in str(err.value)
+
+
+def test_cli_against_the_real_server_reports_the_unusable_model(server, tmp_path):
+    import os
+
+    _, url, _ = server
+    doc = tmp_path / "doc.md"
+    doc.write_text("# 圆桌\n\n我觉得过去 18 个月是在加速的。好。\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pipeline", "translate", str(doc), "--engine",
+                          "openai", "--endpoint", url, "--tm", "none", "--cache", "none",
+                          "--batch-size", "2", "-o", str(tmp_path / "out")],
+                         capture_output=True, text=True, cwd=str(ROOT), timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 2, run.stderr
+    assert url in run.stderr and "unusable form" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "out" / "doc" / "doc.en.md").exists()  # nothing half-written
