@@ -1,9 +1,11 @@
-"""Benchmark: one sentence per call (argostranslate's way) vs batched CTranslate2 translation.
+"""Benchmark: one sentence per call vs batched CTranslate2 translation, and the --beam 1 fast mode.
 
 Builds a Transformer-base-sized Argos package with random weights (tests/argos_fixture.py),
 translates the sample article's sentences with beam 4 and a fixed output length of 48 tokens
 (random weights never stop early, and min = max length makes every output the same length,
 so the legs do identical work), and prints sentences/s per leg, the speed-up and peak RSS.
+A third leg runs the batched engine greedily (`--beam 1`, the fast mode) on the same chunks.
+Against argostranslate's own API see bench_argos.py.
 
     python bench/bench_engine.py [--sentences 400] [--single 96] [--no-extra]
 
@@ -150,18 +152,23 @@ def main(argv: list[str] | None = None) -> int:
         # Interleave the legs chunk by chunk so load from other processes hits both alike.
         chunks = [texts[i:i + BATCH] for i in range(0, len(texts), BATCH)]
         per_round = math.ceil(len(single) / len(chunks))
+        greedy_engine = CTranslate2Engine(pkg, **{**options, "beam": 1})
+        greedy_engine.load()
         slow = Leg("one at a time")
         fast = Leg(f"batched ({BATCH}/call, {engine.inter_threads} replicas)")
+        greedy = Leg("batched, --beam 1 (fast mode)")
         for chunk in chunks:
             fast.run(engine.translate, chunk)
             slow.run(engine.translate_one_at_a_time, chunk[:per_round])
+            greedy.run(greedy_engine.translate, chunk)
         slow.report()
         fast.report()
+        greedy.report()
         single_texts = [t for chunk in chunks for t in chunk[:per_round]]
         batched_of_single = [r for chunk_start in range(0, len(texts), BATCH)
                              for r in fast.results[chunk_start:chunk_start + per_round]]
         differ = sum(a.text != b.text for a, b in zip(batched_of_single, slow.results))
-        del engine  # free its replicas before loading the next engine
+        del engine, greedy_engine  # free their replicas before loading the next engine
         gc.collect()
         if not args.no_extra:
             one = CTranslate2Engine(pkg, **options, inter_threads=1)
@@ -177,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
               f"(target >= {TARGET_SPEEDUP:.0f}x: {'met' if ratio >= TARGET_SPEEDUP else 'NOT met'})"
               f"; outputs differing: {differ}/{len(slow.results)}"
               f"; load average {load0:.1f} -> {os.getloadavg()[0]:.1f}")
+        print(f"fast mode --beam 1: {greedy.rate / fast.rate:.1f}x the beam-{BEAM} batched rate "
+              f"({greedy.rate:.1f} sent/s)")
     return 0 if ratio >= TARGET_SPEEDUP else 1
 
 

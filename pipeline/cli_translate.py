@@ -11,6 +11,7 @@ from typing import Callable
 from . import limits
 from .errors import EXIT_ERROR, EXIT_NO_MODEL, BitextError
 
+LLM_ENGINE = "openai"
 NO_MODEL_HINT = ("no zh→en model installed: get one with `argospm install translate-zh_en` on a "
                  "connected machine, or `bitext model install FILE.argosmodel`")
 
@@ -50,38 +51,76 @@ def bounded_int(low: int, high: int) -> Callable[[str], int]:
 
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | None
-    """Resolve --model; never touches the network unless asked with `auto`.
+    """Resolve --model/--engine; never touches the network unless asked with `auto`.
 
+    The model family is detected from the folder's files; `--engine FAMILY` insists on one.
     A broken environment (HOME or ARGOS_PACKAGES_DIR a file, read-only, /dev/null) only matters
     when a model is actually needed: an `UnavailableEngine` carries the problem and raises it
     the first time a segment needs MT, so a run the TM covers still completes.
     """
-    from .engines import argos_package
+    from .engines import argos_package, store
+    from .engines.base import Family
     from .unavailable_engine import UnavailableEngine
 
+    if args.engine == LLM_ENGINE or (args.endpoint and not args.engine):
+        return _llm_engine(args)
+    family = Family(args.engine) if args.engine else None
     if args.model == "none":
         return None
     if args.model in (None, "auto"):
         try:
-            package = argos_package.find_package("zh", "en")
+            model = store.find_model("zh", "en")
         except OSError as exc:
             return UnavailableEngine.from_os_error(exc)
-        except BitextError as err:  # the packages folder cannot be listed
+        except BitextError as err:  # the models folder cannot be listed
             return UnavailableEngine(err)
-        if package is None and args.model == "auto":
+        if model is None and args.model == "auto":
             try:
-                package = argos_package.download_and_install("zh", "en")
+                model = argos_package.download_and_install("zh", "en").as_model()
             except BitextError as err:
                 sys.stderr.write(f"bitext: {err}\n")
-                package = None
+        if model is not None and family is not None and model.family != family:
+            raise BitextError(f"the installed model {model.name} is {model.family.value}, "
+                              f"not {family.value}", hint="pass --model PATH")
     else:
-        package = argos_package.load_package(Path(args.model))
-    if package is None:
+        model = store.load_model(args.model, family=family)
+    if model is None:
         return None
     from .engines.ctranslate import CTranslate2Engine
 
-    return CTranslate2Engine(package, device=args.device, beam=args.beam,
+    return CTranslate2Engine(model, device=args.device, beam=args.beam,
                              batch_size=args.batch_size, max_decoding_length=args.max_length)
+
+
+def _llm_engine(args: argparse.Namespace):  # noqa: ANN202 - OpenAIEngine
+    """The local-LLM engine; with --dry-run, print the first request and stop (exit 0)."""
+    from .engines.openai_chat import ENV_ENDPOINT, ENV_MODEL, GlossaryHint, LLMSettings, \
+        OpenAIEngine, config_path, configured
+    from .cli_terms import glossary_from_args
+
+    endpoint = configured("endpoint", args.endpoint, ENV_ENDPOINT)
+    if not endpoint:
+        raise BitextError("--engine openai needs an endpoint",
+                          hint=f"pass --endpoint http://127.0.0.1:8080/v1, set {ENV_ENDPOINT}, "
+                               f"or write it in {config_path()}")
+    settings = LLMSettings(endpoint=endpoint, model=configured("model", args.llm_model, ENV_MODEL),
+                           segments_per_request=args.batch_size, concurrency=args.concurrency,
+                           timeout=args.llm_timeout, allow_remote=args.allow_remote)
+    hints = {e.target: GlossaryHint(e.target, tuple(e.forbidden))
+             for e in glossary_from_args(args).entries}
+    engine = OpenAIEngine(settings, hints)
+    if args.dry_run:
+        from .glossary.matcher import TermMatcher
+        from .readers import read_document
+        from .stages.translate import protect
+
+        matcher = TermMatcher(glossary_from_args(args))
+        first = _inputs(args.input, args.output or Path("output")).files[0]
+        texts = [protect(s.source, matcher.hits(s.source), "placeholder")[0]
+                 for s in read_document(first).segments()]
+        sys.stdout.write(engine.first_prompt(texts) + "\n")
+        raise SystemExit(0)
+    return engine
 
 
 @dataclass
@@ -232,30 +271,37 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_model_install(args: argparse.Namespace) -> int:
-    from .engines.argos_package import install_package
+    from .engines.store import install_model
     from .unavailable_engine import UnavailableEngine
 
     try:
-        package = install_package(args.file)
-    except OSError as exc:  # HOME or ARGOS_PACKAGES_DIR unusable
+        model = install_model(args.file)
+    except OSError as exc:  # HOME or the models folder unusable
         raise UnavailableEngine.from_os_error(exc).problem from None
-    sys.stdout.write(f"installed {package.name} {package.version} "
-                     f"({package.from_code}→{package.to_code}) at {package.path}\n")
+    sys.stdout.write(f"installed {model.name} ({model.family.value}, "
+                     f"{_languages(model)}) at {model.path}\n")
     return 0
 
 
+def _languages(model) -> str:  # noqa: ANN001 - ModelInfo
+    if not model.source_lang:
+        return "languages not recorded"
+    return f"{model.source_lang}→{model.target_lang}"
+
+
 def cmd_model_list(args: argparse.Namespace) -> int:
-    from .engines.argos_package import installed_packages
+    from .engines.store import installed_models
     from .unavailable_engine import UnavailableEngine
 
     try:
-        packages = installed_packages()
+        models = installed_models()
     except OSError as exc:
         raise UnavailableEngine.from_os_error(exc).problem from None
-    for p in packages:
-        sys.stdout.write(f"{p.from_code}→{p.to_code}\t{p.name}\t{p.version}\t{p.path}\n")
-    if not packages:
-        sys.stdout.write("no packages installed\n")
+    for m in models:
+        sys.stdout.write(f"{m.name}\t{m.family.value}\t{m.size_bytes / 1e6:.0f} MB\t"
+                         f"{_languages(m)}\t{m.path}\n")
+    if not models:
+        sys.stdout.write("no models installed\n")
     return 0
 
 
@@ -278,13 +324,33 @@ def _language_tag(value: str) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from .engines.base import Family
+
     p = sub.add_parser("translate", help="translate a document (or every document in a folder)")
     p.add_argument("input", type=Path)
     p.add_argument("-o", "--output", type=Path,
                    help="folder to write into: each input gets its own DIR/<name>/ "
                         "(default output/)")
-    p.add_argument("--model", help="PATH to an .argosmodel or package folder, 'auto' (may "
-                                   "download), or 'none'; default: the installed zh→en package")
+    p.add_argument("--model", help="an Argos .argosmodel or package folder, a CTranslate2 "
+                                   "OPUS-MT/NLLB-200/M2M-100 folder (or zip), an installed "
+                                   "model's name, 'auto' (may download), or 'none'; default: the "
+                                   "installed zh→en model")
+    p.add_argument("--engine", choices=[*(f.value for f in Family), LLM_ENGINE],
+                   help="insist on this model family (default: detected from the model's "
+                        "files); 'openai': a local LLM server (llama.cpp, Ollama, vLLM)")
+    p.add_argument("--endpoint", help="OpenAI-compatible URL of the local LLM server, e.g. "
+                                      "http://127.0.0.1:8080/v1 (or $BITEXT_LLM_ENDPOINT, or "
+                                      "\"endpoint\" in ~/.config/bitext/llm.json)")
+    p.add_argument("--llm-model", help="model name on the endpoint (or $BITEXT_LLM_MODEL; "
+                                       "default: the first it lists)")
+    p.add_argument("--concurrency", type=int, default=2,
+                   help="LLM requests in flight at once (default 2)")
+    p.add_argument("--llm-timeout", type=float, default=120.0,
+                   help="seconds to wait for one LLM reply (default 120)")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow an LLM endpoint that is not on this machine")
+    p.add_argument("--dry-run", action="store_true",
+                   help="with --engine openai: print the first request and stop")
     from .cli_terms import glossary_args
 
     glossary_args(p)
@@ -292,7 +358,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="translation memory .tmx or .xlf (repeatable), or 'none'; <input>.tmx is "
                         "used automatically; each memory's contribution is reported")
     p.add_argument("--beam", type=bounded_int(1, MAX_BEAM), default=4,
-                   help=f"beam size, 1..{MAX_BEAM} (1 is greedy: fastest)")
+                   help=f"beam size, 1..{MAX_BEAM}; --beam 1 (greedy) is the fast mode")
     p.add_argument("--batch-size", type=bounded_int(1, MAX_BATCH), default=32,
                    help=f"sentences per model call, 1..{MAX_BATCH}")
     p.add_argument("--max-length", type=bounded_int(1, MAX_LENGTH), default=256,
@@ -317,12 +383,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     limits.add_arguments(p)
     p.set_defaults(func=cmd_translate)
 
-    m = sub.add_parser("model", help="install and list Argos translation packages")
+    m = sub.add_parser("model", help="install and list translation models")
     msub = m.add_subparsers(dest="model_command", metavar="ACTION", required=True)
-    p = msub.add_parser("install", help="install an .argosmodel file")
+    p = msub.add_parser("install", help="install an .argosmodel, or a CTranslate2 model folder "
+                                        "(or zip) with its tokenizer files")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_model_install)
-    p = msub.add_parser("list", help="list installed packages")
+    p = msub.add_parser("list", help="list installed models: name, family, size, languages")
     p.set_defaults(func=cmd_model_list)
 
     p = sub.add_parser("import", help="take an editor's corrections (parallel DOCX or XLIFF) "

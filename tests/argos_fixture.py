@@ -16,6 +16,7 @@ import io
 import json
 import random
 import re
+import string
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class Dims:
     sp_vocab: int = 1000
     ct2_vocab: int | None = None
     tied: bool = False
+    stop_after: int = 0  # > 0: every output is this many tokens, then </s> (see below)
 
 
 def build_tiny_argos_package(dest_dir: Path, *, layers: int = 2, d_model: int = 64,
@@ -73,16 +75,19 @@ def build_tiny_argos_package(dest_dir: Path, *, layers: int = 2, d_model: int = 
 def build_realistic_model(dest_dir: Path, *, layers: int = 6, d_model: int = 512,
                           heads: int = 8, ffn: int = 2048, vocab_size: int = 8000,
                           padded_vocab: int = 32000, tied: bool = True, seed: int = 0,
-                          target_prefix: str = "", name: str = "translate-zh_en-bench") -> Path:
+                          target_prefix: str = "", name: str = "translate-zh_en-bench",
+                          stop_after: int = 0) -> Path:
     """A package with Transformer-base dimensions (~61 MB int8) for speed/memory benchmarks.
 
     SentencePiece can't learn 32k pieces from one article, so it learns what it can and the
     CTranslate2 vocabulary is padded with synthetic `<extra_N>` tokens up to `padded_vocab`:
     the output softmax, embeddings and model size are those of a real 32k-vocabulary model.
     Tied by default, like real Argos models; outputs then repeat one piece, which is
-    irrelevant to timing.
+    irrelevant to timing. `stop_after=N` makes every output N tokens long and then end, like
+    a real model's: the projection is the embeddings permuted so that the echoed token is
+    each token's successor in a cycle that reaches `</s>` N steps after the start token.
     """
-    dims = Dims(layers, layers, d_model, heads, ffn, vocab_size, padded_vocab, tied)
+    dims = Dims(layers, layers, d_model, heads, ffn, vocab_size, padded_vocab, tied, stop_after)
     return _build_package(Path(dest_dir), dims, seed=seed, target_prefix=target_prefix, name=name)
 
 
@@ -106,22 +111,41 @@ def training_lines(seed: int = 0) -> list[str]:
              "large small new good because which would could should first last").split()
     en = [" ".join(rng.choice(words) for _ in range(rng.randint(4, 14))).capitalize() + "."
           for _ in range(200)]
+    en += english_names(rng)
     lines = zh + en
     rng.shuffle(lines)
     return lines
 
 
+def english_lines(seed: int = 0) -> list[str]:
+    """English-only lines (an OPUS-MT target tokenizer never sees Chinese)."""
+    return [line for line in training_lines(seed) if not re.search(r"[\u4e00-\u9fff]", line)]
+
+
+def english_names(rng: random.Random) -> list[str]:
+    """Lines with product names, acronyms and versions, as any real English corpus has:
+    every ASCII letter and digit occurs, so no Latin text is unknown to the tokenizer."""
+    alphabet = string.ascii_uppercase + string.ascii_lowercase + string.digits
+    lines = []
+    for i in range(60):
+        name = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(2, 4)))
+        lines.append(f"The {name}-{rng.randint(1, 99)} release has {alphabet[i % len(alphabet)]} "
+                     f"and {alphabet[(7 * i) % len(alphabet)]}{rng.randint(0, 9)} in it.")
+    return lines
+
+
 # --------------------------------------------------------------------------- tokenizer
 
-def train_sentencepiece(lines: list[str], vocab_size: int) -> bytes:
-    """Train a unigram SentencePiece model in memory (no files, no network)."""
+def train_sentencepiece(lines: list[str], vocab_size: int, *, model_type: str = "unigram",
+                        user_symbols: tuple[str, ...] = (PREFIX_TOKEN,)) -> bytes:
+    """Train a SentencePiece model in memory (no files, no network)."""
     import sentencepiece as spm
 
     out = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(lines), model_writer=out, vocab_size=vocab_size,
-        hard_vocab_limit=False, character_coverage=0.9995, model_type="unigram",
-        user_defined_symbols=[PREFIX_TOKEN], minloglevel=2, num_threads=1)
+        hard_vocab_limit=False, character_coverage=1.0, model_type=model_type,
+        user_defined_symbols=list(user_symbols), minloglevel=2, num_threads=1)
     return out.getvalue()
 
 
@@ -148,17 +172,23 @@ def _torch_blocked() -> Iterator[None]:
             sys.modules["torch"] = saved
 
 
-def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int) -> None:
-    """Save a pre-norm Transformer with shared embeddings and seeded random weights.
+def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int, *,
+                          target_vocab: list[str] | None = None, config: dict | None = None,
+                          never_emit: tuple[str, ...] = ()) -> None:
+    """Save a pre-norm Transformer with seeded random weights.
 
+    Source and target share embeddings unless `target_vocab` differs (OPUS-MT style).
     Tied random weights make the decoder echo its input token forever (fine for timing);
-    an untied projection gives varied output pieces (better for tests).
+    an untied projection gives varied output pieces (better for tests). `config` sets
+    CTranslate2 config fields (decoder_start_token, add_source_eos) as the converters do;
+    `never_emit` tokens (language tokens) get the same negative bias as the specials.
     """
     with _torch_blocked():
         from ctranslate2.specs import common_spec, transformer_spec
 
     rng = np.random.default_rng(seed)
-    d, v = dims.d_model, len(vocab)
+    target = target_vocab if target_vocab is not None else vocab
+    d, v = dims.d_model, len(target)
 
     def dense(out: int, inp: int) -> np.ndarray:
         return (rng.standard_normal((out, inp)) / np.sqrt(inp)).astype(np.float32)
@@ -189,15 +219,21 @@ def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int
     spec = transformer_spec.TransformerSpec.from_config(
         (dims.enc_layers, dims.dec_layers), dims.heads, pre_norm=True)
     embeddings = (rng.standard_normal((v, d)) / np.sqrt(d)).astype(np.float32)
-    spec.encoder.embeddings[0].weight = embeddings
+    spec.encoder.embeddings[0].weight = (
+        embeddings if target is vocab else
+        (rng.standard_normal((len(vocab), d)) / np.sqrt(d)).astype(np.float32))
     spec.decoder.embeddings.weight = embeddings
-    if dims.tied:
+    if dims.stop_after:
+        _stopping_weights(spec, embeddings, target, dims.stop_after, rng)
+    elif dims.tied:
         spec.decoder.projection.weight = embeddings
         spec.decoder.projection.bias = np.zeros(v, np.float32)
     else:
         linear(spec.decoder.projection, v, d)
-    for token in SPECIALS:
-        spec.decoder.projection.bias[vocab.index(token)] = SPECIAL_BIAS
+    ends = ("</s>",) if dims.stop_after else ()
+    for token in (*SPECIALS, *never_emit):
+        if token in target and token not in ends:
+            spec.decoder.projection.bias[target.index(token)] = SPECIAL_BIAS
     norm(spec.encoder.layer_norm)
     norm(spec.decoder.layer_norm)
     for layer in spec.encoder.layer:
@@ -207,11 +243,43 @@ def write_ct2_transformer(out_dir: Path, vocab: list[str], dims: Dims, seed: int
         attention(layer.self_attention, cross=False)
         attention(layer.attention, cross=True)
         ffn(layer.ffn)
+    for key, value in (config or {}).items():
+        setattr(spec.config, key, value)
     spec.register_source_vocabulary(vocab)
-    spec.register_target_vocabulary(vocab)
+    spec.register_target_vocabulary(target)
     spec.validate()
     spec.optimize(quantization="int8")
     spec.save(str(out_dir))
+
+
+def _stopping_weights(spec, embeddings: np.ndarray, vocab: list[str], length: int,  # noqa: ANN001
+                      rng: np.random.Generator) -> None:
+    """Embeddings and projection that make every hypothesis end like a real model's output.
+
+    A decoder with large embeddings echoes its input token through the random layers, so the
+    projection row of token j decides which input leads to j. Chain tokens c1 … c(length-1)
+    get orthogonal embeddings and each row holds its predecessor's: `<s>` → c1 → … → `</s>`.
+    Every other token shares one direction that leads to c1, so a beam hypothesis that strays
+    joins the chain and ends too; beam search (which waits for `beam` finished hypotheses)
+    then stops within about twice `length` steps instead of running to the maximum.
+    """
+    d = embeddings.shape[1]
+    scale = 8.0
+    start, end = vocab.index("<s>"), vocab.index("</s>")
+    others = [i for i in rng.permutation(len(vocab)).tolist() if i not in (start, end)]
+    chain = [start, *others[:length - 1], end]
+    basis, _ = np.linalg.qr(rng.standard_normal((d, len(chain) + 1)))
+    directions = basis.T.astype(np.float32) * scale  # orthogonal: chain tokens, then "the rest"
+    rest = directions[-1]
+    embeddings[:] = rest + (rng.standard_normal(embeddings.shape) * 0.05).astype(np.float32)
+    for k, token in enumerate(chain):
+        embeddings[token] = directions[k]
+    projection = (rng.standard_normal(embeddings.shape) * 0.05).astype(np.float32)
+    for k in range(1, len(chain)):
+        projection[chain[k]] = directions[k - 1]
+    projection[chain[1]] += rest
+    spec.decoder.projection.weight = projection
+    spec.decoder.projection.bias = np.zeros(len(vocab), np.float32)
 
 
 # --------------------------------------------------------------------------- package
@@ -244,3 +312,126 @@ def zip_package(pkg_dir: Path, zip_path: Path) -> Path:
         for f in sorted(pkg_dir.rglob("*")):
             zf.write(f, f"{pkg_dir.name}/{f.relative_to(pkg_dir).as_posix()}")
     return zip_path
+
+
+# --------------------------------------------------------------------------- CTranslate2 folders
+# The layouts users get from the CTranslate2 converters, with random weights.
+
+NLLB_LANGS = ("zho_Hans", "zho_Hant", "eng_Latn", "fra_Latn", "deu_Latn")
+M2M_LANGS = ("__zh__", "__en__", "__fr__", "__de__")
+
+
+def build_marian_folder(dest_dir: Path, *, dims: Dims = Dims(), seed: int = 0,
+                        name: str = "opus-mt-zh-en-tiny", add_source_eos: bool = True) -> Path:
+    """An OPUS-MT folder as `ct2-opus-mt-converter` leaves it once source.spm and target.spm
+    are copied in: separate source (Chinese) and target (English) SentencePiece models and
+    vocabularies, `add_source_eos`, decoder starting from `</s>`."""
+    folder = Path(dest_dir) / name
+    folder.mkdir(parents=True)
+    source_sp = train_sentencepiece(training_lines(seed), dims.sp_vocab, user_symbols=())
+    target_sp = train_sentencepiece(english_lines(seed), 400, user_symbols=())
+    (folder / "source.spm").write_bytes(source_sp)
+    (folder / "target.spm").write_bytes(target_sp)
+    write_ct2_transformer(folder, sentencepiece_vocab(source_sp), dims, seed,
+                          target_vocab=sentencepiece_vocab(target_sp),
+                          config={"decoder_start_token": "</s>", "add_source_eos": add_source_eos})
+    return folder
+
+
+def build_multilingual_folder(dest_dir: Path, family: str, *, dims: Dims = Dims(),
+                              seed: int = 0, name: str | None = None) -> Path:
+    """An NLLB-200 (`family="nllb"`) or M2M-100 (`"m2m100"`) folder as
+    `ct2-transformers-converter … --copy_files sentencepiece.bpe.model` leaves it: one shared
+    vocabulary of BPE pieces plus language tokens, decoder starting from `</s>`."""
+    langs = {"nllb": NLLB_LANGS, "m2m100": M2M_LANGS}[family]
+    folder = Path(dest_dir) / (name or f"{family}-tiny")
+    folder.mkdir(parents=True)
+    sp_model = train_sentencepiece(training_lines(seed), dims.sp_vocab, model_type="bpe",
+                                   user_symbols=())
+    (folder / "sentencepiece.bpe.model").write_bytes(sp_model)
+    vocab = sentencepiece_vocab(sp_model) + list(langs) + ["<mask>"]
+    write_ct2_transformer(folder, vocab, dims, seed, never_emit=(*langs, "<mask>"),
+                          config={"decoder_start_token": "</s>"})
+    return folder
+
+
+def zip_folder(folder: Path, zip_path: Path, *, top: bool = True) -> Path:
+    """Zip a model folder, under its own name (`top`) or with its files at the root."""
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for f in sorted(folder.rglob("*")):
+            rel = f.relative_to(folder).as_posix()
+            zf.write(f, f"{folder.name}/{rel}" if top else rel)
+    return zip_path
+
+
+# --------------------------------------------------------------------------- GGUF (llama.cpp)
+
+CHAT_TEMPLATE = ("{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}</s>\n"
+                 "{% endfor %}<|assistant|>\n")
+
+
+def build_tiny_gguf(path: Path, *, seed: int = 0, d_model: int = 64, layers: int = 2,
+                    heads: int = 4, ffn: int = 128, vocab_size: int = 1000) -> Path:
+    """A llama-architecture GGUF with random weights and a real SentencePiece vocabulary
+    (byte fallback on, so any text tokenizes): llama.cpp loads it and answers in
+    milliseconds. Its answers are gibberish: protocol and enforcement tests only."""
+    import gguf
+    import sentencepiece as spm
+
+    out = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(training_lines(seed)), model_writer=out, vocab_size=vocab_size,
+        hard_vocab_limit=False, character_coverage=0.995, model_type="unigram", byte_fallback=True,
+        minloglevel=2, num_threads=1)
+    sp = spm.SentencePieceProcessor(model_proto=out.getvalue())
+    n = sp.get_piece_size()
+    types = []
+    for i in range(n):
+        if sp.is_unknown(i):
+            types.append(gguf.TokenType.UNKNOWN)
+        elif sp.is_control(i):
+            types.append(gguf.TokenType.CONTROL)
+        elif sp.is_byte(i):
+            types.append(gguf.TokenType.BYTE)
+        else:
+            types.append(gguf.TokenType.NORMAL)
+    rng = np.random.default_rng(seed)
+
+    def weight(*shape: int) -> np.ndarray:
+        return (rng.standard_normal(shape) / np.sqrt(shape[-1])).astype(np.float32)
+
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_name("bitext-tiny-llama")
+    writer.add_context_length(2048)
+    writer.add_embedding_length(d_model)
+    writer.add_block_count(layers)
+    writer.add_feed_forward_length(ffn)
+    writer.add_head_count(heads)
+    writer.add_head_count_kv(heads)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_rope_dimension_count(d_model // heads)
+    writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+    writer.add_tokenizer_model("llama")
+    writer.add_token_list([sp.id_to_piece(i).encode("utf-8") for i in range(n)])
+    writer.add_token_scores([float(sp.get_score(i)) for i in range(n)])
+    writer.add_token_types([int(t) for t in types])
+    writer.add_bos_token_id(sp.bos_id())
+    writer.add_eos_token_id(sp.eos_id())
+    writer.add_unk_token_id(sp.unk_id())
+    writer.add_chat_template(CHAT_TEMPLATE)
+    writer.add_tensor("token_embd.weight", weight(n, d_model))
+    writer.add_tensor("output_norm.weight", np.ones(d_model, np.float32))
+    writer.add_tensor("output.weight", weight(n, d_model))
+    for b in range(layers):
+        writer.add_tensor(f"blk.{b}.attn_norm.weight", np.ones(d_model, np.float32))
+        for name in ("attn_q", "attn_k", "attn_v", "attn_output"):
+            writer.add_tensor(f"blk.{b}.{name}.weight", weight(d_model, d_model))
+        writer.add_tensor(f"blk.{b}.ffn_norm.weight", np.ones(d_model, np.float32))
+        writer.add_tensor(f"blk.{b}.ffn_gate.weight", weight(ffn, d_model))
+        writer.add_tensor(f"blk.{b}.ffn_up.weight", weight(ffn, d_model))
+        writer.add_tensor(f"blk.{b}.ffn_down.weight", weight(d_model, ffn))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path

@@ -20,7 +20,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..errors import BitextError
+from .base import Family, ModelError, ModelInfo
+from .base import file_digest as _file_digest
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ _CHUNK = 1024 * 1024
 _INSTALL_HINT = "install one with `argospm install translate-zh_en` or pass a .argosmodel file"
 
 
-class PackageError(BitextError):
+class PackageError(ModelError):
     """A package is missing, malformed or could not be installed; the message says what to do."""
 
 
@@ -73,24 +74,27 @@ class PackageInfo:
             h.update(_file_digest(f).encode())
         return h.hexdigest()
 
+    def as_model(self) -> ModelInfo:
+        """The package as the CTranslate2 engine sees it: one SentencePiece model for both
+        sides, and the metadata's target prefix (multilingual packages) forced and stripped."""
+        if self.tokenizer.name != "sentencepiece.model":
+            raise PackageError(
+                f"package uses a {self.tokenizer.name} tokenizer; only SentencePiece "
+                "packages are supported", path=str(self.path),
+                hint="use a SentencePiece package (current zh→en Argos packages are)")
+        return ModelInfo(
+            family=Family.ARGOS, path=self.path, model_dir=self.model_dir, name=self.name,
+            source_lang=self.from_code, target_lang=self.to_code, source_spm=self.tokenizer,
+            target_spm=self.tokenizer,
+            target_prefix=(self.target_prefix,) if self.target_prefix else (),
+            version=self.version)
 
-# --------------------------------------------------------------------------- hashing
 
-_DIGEST_MEMO: dict[tuple[str, int, int], str] = {}
-
-
-def _file_digest(path: Path) -> str:
-    """sha256 of a file's content, memoised per (path, size, mtime) within the process."""
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    digest = _DIGEST_MEMO.get(key)
-    if digest is None:
-        h = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(_CHUNK), b""):
-                h.update(chunk)
-        digest = _DIGEST_MEMO[key] = h.hexdigest()
-    return digest
+def describe(folder: Path, *, shown: str, family: Family = Family.ARGOS) -> ModelInfo | None:
+    """Registry hook: an unpacked Argos package folder (it holds metadata.json), else None."""
+    if not (folder / METADATA).is_file():
+        return None
+    return _describe_dir(folder, shown=shown).as_model()
 
 
 # --------------------------------------------------------------------------- loading

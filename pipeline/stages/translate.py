@@ -15,9 +15,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Protocol
 
 from ..cache import MTCache, cache_key
+from ..engines.base import Engine, batch_order
 from ..glossary.matcher import Match, TermMatcher, find_english
 from ..glossary.termbase import Entry
 from ..model import Document, Segment, TermHit
@@ -39,15 +39,6 @@ _COMMON_CATEGORIES = ("concept", "title")  # the others are names: person, org, 
 class Strategy(str, Enum):
     PLACEHOLDER = "placeholder"  # terms become placeholders, swapped for English afterwards
     INJECT = "inject"  # terms are written into the source in English
-
-
-class Engine(Protocol):
-    batch_size: int
-
-    @property
-    def identity(self) -> str: ...
-
-    def translate(self, texts: list[str]) -> list: ...  # objects with .text and .score
 
 
 @dataclass
@@ -311,7 +302,7 @@ class Translator:
                            done: dict[str, tuple[str, float | None]], bar) -> None:  # noqa: ANN001
         """Send every chunk not in `done` to the engine in batches; persist each batch."""
         assert self.engine is not None
-        todo = sorted({c for c in keys if c not in done})
+        todo = batch_order(self.engine, [c for c in dict.fromkeys(keys) if c not in done])
         users: dict[str, list[str]] = {}
         remaining: dict[str, int] = {}
         for plan in plans:
