@@ -94,8 +94,8 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202 - CTranslate2Engine | Non
 
 def _llm_engine(args: argparse.Namespace):  # noqa: ANN202 - OpenAIEngine
     """The local-LLM engine; with --dry-run, print the first request and stop (exit 0)."""
-    from .engines.openai_chat import ENV_ENDPOINT, ENV_MODEL, GlossaryHint, LLMSettings, \
-        OpenAIEngine, config_path, configured
+    from .engines.openai_chat import ENV_ENDPOINT, ENV_MODEL, LLMSettings, OpenAIEngine, \
+        config_path, configured
     from .cli_terms import glossary_from_args
 
     endpoint = configured("endpoint", args.endpoint, ENV_ENDPOINT)
@@ -106,19 +106,20 @@ def _llm_engine(args: argparse.Namespace):  # noqa: ANN202 - OpenAIEngine
     settings = LLMSettings(endpoint=endpoint, model=configured("model", args.llm_model, ENV_MODEL),
                            segments_per_request=args.batch_size, concurrency=args.concurrency,
                            timeout=args.llm_timeout, allow_remote=args.allow_remote)
-    hints = {e.target: GlossaryHint(e.target, tuple(e.forbidden))
-             for e in glossary_from_args(args).entries}
-    engine = OpenAIEngine(settings, hints)
+    engine = OpenAIEngine(settings)
     if args.dry_run:
         from .glossary.matcher import TermMatcher
         from .readers import read_document
-        from .stages.translate import protect
+        from .stages.translate import segment_contexts
 
         matcher = TermMatcher(glossary_from_args(args))
-        first = _inputs(args.input, args.output or Path("output")).files[0]
-        texts = [protect(s.source, matcher.hits(s.source), "placeholder")[0]
-                 for s in read_document(first).segments()]
-        sys.stdout.write(engine.first_prompt(texts) + "\n")
+        doc = read_document(_inputs(args.input, args.output or Path("output")).files[0])
+        segments = list(doc.segments())
+        for seg in segments:
+            seg.terms = matcher.hits(seg.source)
+        contexts = segment_contexts(doc, matcher)
+        sys.stdout.write(engine.first_prompt([s.source for s in segments],
+                                             [contexts[s.id] for s in segments]) + "\n")
         raise SystemExit(0)
     return engine
 

@@ -1,10 +1,11 @@
 """The local-LLM engine against a scripted OpenAI-compatible server on loopback.
 
-The scripted server answers the way real local models misbehave: a dropped placeholder, a
-lost number, a forbidden rendering, Chinese left in, broken JSON, missing or extra ids, a
-slow reply, a server that dies mid-run. Each test asserts what must survive: the ids, the
-order, the placeholder and number, the problem named in the retry, the endpoint named in
-the error. (tests/test_engine_llama.py runs a real llama.cpp server when it is installed.)
+The scripted server answers the way real local models misbehave: a dropped term, a lost
+number, a forbidden rendering, Chinese left in, broken JSON, missing or extra ids, a slow
+reply, a server that dies mid-run. Each test asserts what must survive: the ids, the order,
+the term's English and the number, the problem named in the retry, the endpoint named in the
+error, and that no placeholder ever reaches the model. (tests/test_engine_llama.py runs a
+real llama.cpp server when it is installed.)
 """
 from __future__ import annotations
 
@@ -25,22 +26,32 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from pipeline.engines.base import SegmentContext, TermNote  # noqa: E402
 from pipeline.engines.openai_chat import (  # noqa: E402
     EndpointError,
-    GlossaryHint,
     LLMSettings,
     OpenAIEngine,
     check_endpoint,
     parse_reply,
     problems,
 )
+from pipeline.glossary.matcher import TermMatcher  # noqa: E402
+from pipeline.glossary.termbase import Entry, Glossary  # noqa: E402
+from pipeline.model import Document, Paragraph, Section, Segment  # noqa: E402
+from pipeline.placeholders import LATIN, PUA  # noqa: E402
+from pipeline.stages.translate import Translator  # noqa: E402
 
 Reply = Callable[[dict, int], "str | tuple[int, str]"]
 
 
+_GLOSSARY_LINE = re.compile(r"^- (\S+) → (.+?)(?: \(not: .*\))?$", re.MULTILINE)
+
+
 def faithful(segment: dict) -> str:
-    """What a well-behaved model writes: English keeping placeholders and numbers."""
-    keep = re.findall(r"XT\d+|\d+(?:\.\d+)?", segment["text"])
+    """What a well-behaved model writes: the glossary's English for the terms in its text (as
+    the prompt listed them), then the numbers."""
+    keep = [en for zh, en in segment["_glossary"].items() if zh in segment["text"]]
+    keep += re.findall(r"\d+(?:\.\d+)?", segment["text"])
     return f"Sentence {segment['id']} says " + " ".join(keep) if keep else \
         f"Sentence {segment['id']}."
 
@@ -90,6 +101,9 @@ class Scripted:
                 try:
                     time.sleep(server.delay)
                     payload = json.loads(body["messages"][-1]["content"])
+                    glossary = dict(_GLOSSARY_LINE.findall(body["messages"][0]["content"]))
+                    for segment in payload["segments"]:  # what the model read in the prompt
+                        segment["_glossary"] = glossary
                     out = server.reply(payload, n)
                     status, content = out if isinstance(out, tuple) else (200, out)
                     if status != 200:
@@ -127,12 +141,15 @@ def serve():
 
 
 def engine(url: str, **kw) -> OpenAIEngine:
-    hints = kw.pop("hints", {})
-    return OpenAIEngine(LLMSettings(endpoint=url, backoff=0.01, timeout=5, **kw), hints,
+    return OpenAIEngine(LLMSettings(endpoint=url, backoff=0.01, timeout=5, **kw),
                         log=lambda line: None)
 
 
-TEXTS = ["XT1 的发布对行业意味着什么？", "过去 18 个月是在加速的。", "好。", "XT1 和 XT2 一起，探讨了 3.5 的路径。"]
+LARGE = TermNote("大模型", "large model", ("big model", "big models"))
+RL = TermNote("强化学习", "reinforcement learning")
+TEXTS = ["大模型的发布对行业意味着什么？", "过去 18 个月是在加速的。", "好。", "大模型和强化学习一起，探讨了 3.5 的路径。"]
+CONTEXTS = [SegmentContext("Li Guangmi", "开场", (LARGE,)), SegmentContext("Li Guangmi", "开场"),
+            SegmentContext("Zhang Xiaojun", "开场"), SegmentContext(None, "路径", (LARGE, RL))]
 
 
 # --------------------------------------------------------------------------- protocol
@@ -140,12 +157,21 @@ TEXTS = ["XT1 的发布对行业意味着什么？", "过去 18 个月是在加�
 def test_batches_keep_ids_order_and_context(serve):
     server = serve(lambda p, n: answer(p))
     eng = engine(server.url, segments_per_request=2, concurrency=1)
-    out = eng.translate(TEXTS + ["", "最后一句。"])
-    assert [r.text for r in out] == ["Sentence 1 says XT1", "Sentence 2 says 18", "Sentence 1.",
-                                     "Sentence 2 says XT1 XT2 3.5", "", "Sentence 1."]
+    out = eng.translate(TEXTS + ["", "最后一句。"], CONTEXTS + [SegmentContext()] * 2)
+    assert [r.text for r in out] == ["Sentence 1 says large model", "Sentence 2 says 18",
+                                     "Sentence 1.",
+                                     "Sentence 2 says large model reinforcement learning 3.5",
+                                     "", "Sentence 1."]
     payloads = server.payloads()
     assert [len(p["segments"]) for p in payloads] == [2, 2, 1]  # blank never sent
     assert payloads[1]["context"] == TEXTS[:2]  # the segments before the batch
+    assert payloads[1]["segments"][0] == {"id": "1", "text": "好。", "speaker": "Zhang Xiaojun",
+                                          "section": "开场"}
+    assert "speaker" not in payloads[1]["segments"][1]
+    system = server.requests[1]["messages"][0]["content"]  # only this batch's terms
+    assert "- 大模型 → large model (not: big model, big models)" in system
+    assert "- 强化学习 → reinforcement learning" in system
+    assert "强化学习" not in server.requests[0]["messages"][0]["content"]
     assert server.requests[0]["model"] == "scripted-7b"  # the endpoint's own model id
     assert eng.batch_size == 2
 
@@ -155,22 +181,21 @@ def test_identity_follows_model_and_prompt(serve):
     a = engine(server.url).identity
     assert a == engine(server.url).identity
     assert a != engine(server.url, model="other-model").identity
-    hinted = engine(server.url, hints={"large model": GlossaryHint("large model", ("big model",))})
-    assert a != hinted.identity
+    assert SegmentContext("A", "s", (LARGE,)).key() != SegmentContext("A", "s", (RL,)).key()
 
 
-def test_dropped_placeholder_is_retried_with_the_problem_named(serve):
+def test_dropped_term_is_retried_with_the_term_named(serve):
     def reply(payload: dict, n: int) -> str:
-        if n == 0:  # drops XT2 in segment 2
-            return answer(payload, lambda s: faithful(s).replace(" XT2", ""))
+        if n == 0:  # drops reinforcement learning in segment 4
+            return answer(payload, lambda s: faithful(s).replace(" reinforcement learning", ""))
         return answer(payload)
 
     server = serve(reply)
-    out = engine(server.url, segments_per_request=4).translate(TEXTS)
-    assert out[3].text == "Sentence 1 says XT1 XT2 3.5"
+    out = engine(server.url, segments_per_request=4).translate(TEXTS, CONTEXTS)
+    assert out[3].text == "Sentence 1 says large model reinforcement learning 3.5"
     retry = server.payloads()[1]
     assert [s["text"] for s in retry["segments"]] == [TEXTS[3]]  # only the failing one
-    assert retry["fix"] == {"1": "XT2 must appear exactly once (found 0)"}
+    assert retry["fix"] == {"1": "translate 强化学习 as 'reinforcement learning'"}
     assert "previous answer had problems" in server.requests[1]["messages"][0]["content"]
 
 
@@ -181,7 +206,7 @@ def test_wrong_number_and_chinese_left_are_named(serve):
         return answer(payload)
 
     server = serve(reply)
-    out = engine(server.url, segments_per_request=4).translate(TEXTS[:2])
+    out = engine(server.url, segments_per_request=4).translate(TEXTS[:2], CONTEXTS[:2])
     assert out[1].text == "Sentence 2 says 18"
     fix = server.payloads()[1]["fix"]
     assert "the number 18 is missing" in fix["2"] and "Chinese characters" in fix["2"]
@@ -200,12 +225,12 @@ def test_forbidden_rendering_is_in_the_prompt_and_retried(serve):
         return answer(payload, fn)
 
     server = serve(reply)
-    hints = {"large model": GlossaryHint("large model", ("big model", "big models"))}
-    out = engine(server.url, hints=hints).translate(["large model 来了。"])
+    out = engine(server.url).translate(["大模型来了。"], [SegmentContext(terms=(LARGE,))])
     assert out[0].text == "The large model."
     system = server.requests[0]["messages"][0]["content"]
-    assert "- large model (not: big model, big models)" in system
-    assert "write 'large model', never 'big model'" in server.payloads()[1]["fix"]["1"]
+    assert "- 大模型 → large model (not: big model, big models)" in system
+    assert server.payloads()[1]["fix"]["1"] == ("translate 大模型 as 'large model'; "
+                                                "write 'large model', never 'big model'")
 
 
 @pytest.mark.parametrize("bad", ["not json at all", '{"translations": [{"id": "1"}]}',
@@ -214,8 +239,8 @@ def test_forbidden_rendering_is_in_the_prompt_and_retried(serve):
                                  '"text": "b"}, {"id": "9", "text": "c"}]}'])
 def test_malformed_replies_are_retried(serve, bad):
     server = serve(lambda p, n: bad if n == 0 else answer(p))
-    out = engine(server.url, segments_per_request=2).translate(TEXTS[:2])
-    assert [r.text for r in out] == ["Sentence 1 says XT1", "Sentence 2 says 18"]
+    out = engine(server.url, segments_per_request=2).translate(TEXTS[:2], CONTEXTS[:2])
+    assert [r.text for r in out] == ["Sentence 1 says large model", "Sentence 2 says 18"]
     assert len(server.requests) == 2
 
 
@@ -226,8 +251,8 @@ def test_a_batch_that_stays_malformed_goes_one_by_one_then_is_reported(serve):
         return answer(payload)
 
     server = serve(reply)
-    out = engine(server.url, segments_per_request=2).translate(TEXTS[:2])
-    assert [r.text for r in out] == ["Sentence 1 says XT1", "Sentence 1 says 18"]
+    out = engine(server.url, segments_per_request=2).translate(TEXTS[:2], CONTEXTS[:2])
+    assert [r.text for r in out] == ["Sentence 1 says large model", "Sentence 1 says 18"]
     never = serve(lambda p, n: "I am sorry, I cannot do JSON.")
     with pytest.raises(EndpointError, match="unusable form .*not JSON") as err:
         engine(never.url).translate([TEXTS[2]])
@@ -242,18 +267,19 @@ def test_parse_reply_accepts_fences_and_rejects_duplicates():
 
 
 def test_problems_are_specific():
-    assert problems("XT1 在 2024 年", "XT1 in 2024", {}) == []
-    assert problems("XT1 在 2024 年", "XT1 XT1 in 2023", {}) == [
-        "XT1 must appear exactly once (found 2)", "the number 2024 is missing"]
-    assert problems("XT12 好", "XT1 good", {}) == ["XT12 must appear exactly once (found 0)"]
+    assert problems("大模型在 2024 年", "Large models in 2024", (LARGE,)) == []  # plural, case
+    assert problems("大模型在 2024 年", "Big models in 2023", (LARGE,)) == [
+        "translate 大模型 as 'large model'", "write 'large model', never 'big model'",
+        "the number 2024 is missing"]
+    assert problems("好。", " ", ()) == ["the translation is empty"]
 
 
 # --------------------------------------------------------------------------- operations
 
 def test_requests_run_concurrently(serve):
     server = serve(lambda p, n: answer(p), delay=0.3)
-    out = engine(server.url, segments_per_request=1, concurrency=4).translate(TEXTS)
-    assert [r.text for r in out][:2] == ["Sentence 1 says XT1", "Sentence 1 says 18"]
+    out = engine(server.url, segments_per_request=1, concurrency=4).translate(TEXTS, CONTEXTS)
+    assert [r.text for r in out][:2] == ["Sentence 1 says large model", "Sentence 1 says 18"]
     assert server.max_in_flight >= 2
 
 
@@ -328,7 +354,10 @@ def test_translate_through_the_cli_enforces_terms_and_caches(serve, tmp_path):
     assert "18" in by_source["我觉得过去 18 个月是在加速的。"]
     assert all(s["origin"] == "mt" for s in segments)
     sent = len(server.requests)
-    assert any(s["text"] == "XT1 的 XT2 能力是今年最重要的进展。" for p in server.payloads() for s in p["segments"])
+    assert any(s["text"] == "大模型的推理能力是今年最重要的进展。" for p in server.payloads()
+               for s in p["segments"])  # the Chinese as written
+    bodies = json.dumps(server.requests, ensure_ascii=False)
+    assert "→ large model" in bodies and not PUA.spans(bodies) and not LATIN.spans(bodies)
     again = _bitext(*args, env={"BITEXT_LLM_ENDPOINT": server.url})
     assert again.returncode == run.returncode and len(server.requests) == sent  # all cached
 
@@ -359,7 +388,8 @@ def test_dry_run_prints_the_first_prompt_and_sends_nothing(serve, tmp_path):
     body = json.loads(run.stdout)
     payload = json.loads(body["messages"][1]["content"])
     assert [s["id"] for s in payload["segments"]] == ["1", "2"]
-    assert "XT1 must" not in run.stdout and "copy each one exactly once" in run.stdout
+    assert payload["segments"][0]["text"] == "圆桌"
+    assert "→ reasoning" in body["messages"][0]["content"] and not LATIN.spans(run.stdout)
     assert server.requests == [] and not (tmp_path / "out").exists()
 
 
@@ -397,3 +427,55 @@ def test_endpoint_and_model_from_the_config_file(serve, tmp_path):
     config.write_text("{oops")
     bad = _bitext("translate", str(doc), "--engine", "openai", "--dry-run", env=env)
     assert bad.returncode == 2 and str(config) in bad.stderr and "not valid JSON" in bad.stderr
+
+
+# --------------------------------------------------------------------------- the translate stage
+
+def _roundtable() -> Document:
+    """A heading, two speakers' turns and a glossary term in each."""
+    def seg(sid: str, text: str) -> Segment:
+        return Segment(id=sid, source=text)
+
+    return Document(title=seg("t", "圆桌"), sections=[Section(
+        id="s1", title=seg("h1", "开场"), paragraphs=[
+        Paragraph(id="p1", segments=[seg("p1.1", "大模型今年进展很快。")], speaker="李广密",
+                  turn_start=True, label="广密"),
+        Paragraph(id="p2", segments=[seg("p2.1", "强化学习让模型在 2024 年学会思考。")],
+                  speaker="张小珺", turn_start=True)])], speakers=["李广密", "张小珺"])
+
+
+GLOSSARY = Glossary([Entry(["大模型"], "large model", ["big model"]),
+                     Entry(["强化学习"], "reinforcement learning"),
+                     Entry(["李广密"], "Li Guangmi", category="person")])
+
+
+def test_stage_sends_chinese_with_context_and_terms_never_placeholders(serve):
+    server = serve(lambda p, n: answer(p))
+    doc = _roundtable()
+    summary = Translator(TermMatcher(GLOSSARY), engine=engine(server.url)).run(doc)
+    by_id = doc.segment_index()
+    assert by_id["p1.1"].target == "Sentence 3 says large model"
+    assert by_id["p2.1"].target == "Sentence 4 says reinforcement learning 2024"
+    assert all(not s.flags for s in by_id.values()) and summary.origins["mt"] == 4
+    segments = {s["text"]: s for s in server.payloads()[0]["segments"]}
+    assert segments["大模型今年进展很快。"]["speaker"] == "Li Guangmi"  # English via the glossary
+    assert segments["强化学习让模型在 2024 年学会思考。"]["speaker"] == "张小珺"  # no entry: label
+    assert segments["强化学习让模型在 2024 年学会思考。"]["section"] == "开场"
+    bodies = json.dumps(server.requests, ensure_ascii=False)
+    assert not PUA.spans(bodies) and not LATIN.spans(bodies) and "XT1" not in bodies
+    assert "- 大模型 → large model (not: big model)" in server.requests[0]["messages"][0]["content"]
+
+
+def test_stage_a_dropped_term_is_retried_named_then_flagged(serve):
+    drop = lambda s: faithful(s).replace(" reinforcement learning", "")  # noqa: E731
+    server = serve(lambda p, n: answer(p, drop))
+    doc = _roundtable()
+    Translator(TermMatcher(GLOSSARY), engine=engine(server.url)).run(doc)
+    seg = doc.segment_index()["p2.1"]
+    assert seg.target == "Sentence 4 says 2024" and seg.origin == "mt"
+    assert "term-lost:强化学习" in seg.flags  # flagged exactly as MT output is
+    assert not doc.segment_index()["p1.1"].flags
+    retry = server.payloads()[1]
+    assert [s["text"] for s in retry["segments"]] == ["强化学习让模型在 2024 年学会思考。"]
+    assert retry["fix"] == {"1": "translate 强化学习 as 'reinforcement learning'"}
+    assert len(server.requests) == 2  # one retry, then the flag

@@ -2,9 +2,10 @@
 
 The translate stage only needs three things from an engine: an identity (the cache key, so
 a cached translation is never reused for another model or decoding setting), a batch size,
-and `translate(batch)` returning one result per input, in order. Everything family-specific
-(which tokenizer, which language tokens, which decoder prefix) is declared by the family's
-module as a `ModelInfo`, so one CTranslate2 engine can drive all of them.
+and `translate(batch)` returning one result per input, in order. An engine that declares
+`reads_context` also takes a `SegmentContext` per text (speaker, section, required terms).
+Everything family-specific (which tokenizer, which language tokens, which decoder prefix)
+is declared by the family's module as a `ModelInfo`, so one CTranslate2 engine drives them all.
 
 Families are found by looking at what a folder holds, never by its name: each family module
 has a `describe(path)` that returns a `ModelInfo` when the folder is of its layout, None when
@@ -56,6 +57,36 @@ class MTResult:
     score: float | None
 
 
+@dataclass(frozen=True)
+class TermNote:
+    """A glossary term of a segment as a context-reading engine is told it: the Chinese, the
+    English the edition requires, and the renderings the review rejects."""
+
+    source: str
+    target: str
+    forbidden: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SegmentContext:
+    """What surrounds a segment, for engines that read it (`reads_context = True`: the LLM).
+
+    An MT model translates a sentence alone and gets none of this. An instruction model
+    translates better knowing who speaks and under which heading, and it can be told a term's
+    required English instead of copying a placeholder it does not understand.
+    """
+
+    speaker: str | None = None
+    section: str | None = None
+    terms: tuple[TermNote, ...] = ()
+
+    def key(self) -> str:
+        """Everything the engine sees of this context, for the cache key."""
+        return json.dumps([self.speaker, self.section,
+                           [[t.source, t.target, list(t.forbidden)] for t in self.terms]],
+                          ensure_ascii=False)
+
+
 @runtime_checkable
 class Engine(Protocol):
     """What the translate stage calls. Results must come back one per input, in input order."""
@@ -66,6 +97,12 @@ class Engine(Protocol):
     def identity(self) -> str: ...
 
     def translate(self, texts: list[str]) -> list[MTResult]: ...
+
+
+def reads_context(engine: object) -> bool:
+    """True for an engine whose `translate(texts, contexts)` takes a `SegmentContext` per text:
+    it gets the Chinese as written with the terms' English in the context, never placeholders."""
+    return bool(getattr(engine, "reads_context", False))
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,17 @@
 
 Segments go in batches, in document order, as JSON with ids, preceded by the segment or two
 before them as context; the reply must be JSON with exactly those ids, so the model cannot
-merge, drop or invent segments silently. Glossary terms reach the model as placeholders
-(`XT1`, which it must copy) or, on the translate stage's retry, as the required English,
-listed in the prompt with their forbidden renderings.
+merge, drop or invent segments silently. The engine reads a `SegmentContext` per segment
+(`reads_context`): each segment carries its speaker and section title, and it is sent in
+Chinese as written, never with placeholders (an instruction model translates `XT1 的 XT2 能力`
+worse than the sentence itself); the glossary terms of the batch are listed in the prompt
+with their required English and forbidden renderings instead.
 
-Nothing is trusted: every reply is checked like MT output (placeholders kept once each,
+Nothing is trusted: every reply is checked like MT output (each required English present,
 numbers kept, no Chinese left, no forbidden rendering). Failing segments are sent once more
 with the problem named; a malformed reply (bad JSON, missing or extra ids) is retried, then
 each segment alone, then reported. What still fails goes back to the translate stage, which
-injects the terms and flags what the review must look at.
+repairs forbidden renderings where unambiguous and flags lost terms for the review.
 
 Only the configured endpoint is ever contacted, and only a loopback one unless
 `allow_remote`: this is an offline tool. The standard library's HTTP client is enough.
@@ -34,36 +36,29 @@ from pathlib import Path
 from typing import Callable, ClassVar
 
 from ..errors import BitextError
-from .base import MTResult
+from ..glossary.matcher import find_english
+from .base import MTResult, SegmentContext, TermNote
 
-PROMPT_VERSION = 1  # bump when the prompt changes: it is part of the cache identity
+PROMPT_VERSION = 2  # bump when the prompt changes: it is part of the cache identity
 ENV_ENDPOINT = "BITEXT_LLM_ENDPOINT"
 ENV_MODEL = "BITEXT_LLM_MODEL"
-_PLACEHOLDER = re.compile(r"XT\d+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 SYSTEM = """You translate Chinese writing about the AI industry into fluent, publishable English.
-You receive JSON: {"context": [earlier sentences, for reference only], "segments": [{"id", "text"}]}.
+You receive JSON: {"context": [earlier sentences, for reference only],
+"segments": [{"id", "text", "speaker" (who says it, if known), "section" (its heading)}]}.
 Reply with JSON only, no commentary: {"translations": [{"id": "<same id>", "text": "<English>"}]}
 with exactly one entry per segment id, in the same order; never merge or split segments.
 Rules:
-- Tokens like XT1, XT2 stand for fixed terms: copy each one exactly once, unchanged.
+- Translate only "text"; speaker and section are there so you know who speaks and about what.
 - Keep every number and every Latin-script name (GPT-4o, o1, OpenAI) as written.
 - Write no Chinese characters in the English."""
 
 
 class EndpointError(BitextError):
     """The endpoint is unreachable, refuses, or keeps answering in a form bitext cannot use."""
-
-
-@dataclass(frozen=True)
-class GlossaryHint:
-    """A required English rendering and the renderings the review rejects."""
-
-    target: str
-    forbidden: tuple[str, ...] = ()
 
 
 @dataclass
@@ -135,24 +130,28 @@ def _is_loopback(host: str) -> bool:
 
 # --------------------------------------------------------------------------- checks
 
-def problems(source: str, output: str, hints: dict[str, GlossaryHint]) -> list[str]:
-    """What is wrong with one translation, in words the model can act on."""
+def problems(source: str, output: str, terms: tuple[TermNote, ...] = ()) -> list[str]:
+    """What is wrong with one translation, in words the model can act on: a required term's
+    English missing (matched as the review matches it, plurals included), a forbidden rendering
+    outside the required one ("big model" is not inside "large model"), a number lost, Chinese
+    left."""
     found: list[str] = []
-    for token in sorted(set(_PLACEHOLDER.findall(source))):
-        n = len(re.findall(rf"\b{token}\b", output))
-        if n != 1:
-            found.append(f"{token} must appear exactly once (found {n})")
-    for number in sorted(set(_NUMBER.findall(_PLACEHOLDER.sub(" ", source)))):
+    if not output.strip() and any(c.isalnum() for c in source):
+        return ["the translation is empty"]
+    for term in terms:
+        required = find_english(output, term.target)
+        if not required:
+            found.append(f"translate {term.source} as {term.target!r}")
+        for bad in term.forbidden:
+            if any(not any(a <= x and y <= b for a, b in required)
+                   for x, y in find_english(output, bad, inflect=False)):
+                found.append(f"write {term.target!r}, never {bad!r}")
+                break  # "big model" and "big models" are one problem
+    for number in sorted(set(_NUMBER.findall(source))):
         if number not in _NUMBER.findall(output):
             found.append(f"the number {number} is missing")
     if _HAN.search(output):
         found.append("Chinese characters are left in the English")
-    low = output.lower()
-    for hint in hints.values():
-        if hint.target.lower() in source.lower():
-            for bad in hint.forbidden:
-                if re.search(rf"\b{re.escape(bad.lower())}\b", low):
-                    found.append(f"write {hint.target!r}, never {bad!r}")
     return found
 
 
@@ -163,8 +162,8 @@ class OpenAIEngine:
     """Engine protocol over `/v1/chat/completions`; see the module docstring."""
 
     settings: LLMSettings
-    hints: dict[str, GlossaryHint] = field(default_factory=dict)  # keyed by required English
     document_order: ClassVar[bool] = True  # neighbours in one request give each other context
+    reads_context: ClassVar[bool] = True  # speaker, section, terms as English: no placeholders
     log: Callable[[str], None] = field(default=lambda line: sys.stderr.write(line + "\n"))
 
     def __post_init__(self) -> None:
@@ -187,27 +186,37 @@ class OpenAIEngine:
 
     @property
     def identity(self) -> str:
-        """The endpoint's model id, prompt version and decoding options (the glossary version
-        is added by the cache key): another model or prompt never reuses a cached answer."""
+        """The endpoint's model id, prompt version and decoding options. The terms, speaker and
+        section of a segment are in its `SegmentContext`, which the translate stage adds to the
+        cache key: another model, prompt or glossary entry never reuses a cached answer."""
         options = {"engine": "openai-chat", "model": self.model, "prompt": PROMPT_VERSION,
-                   "temperature": self.settings.temperature,
-                   "hints": sorted((h.target, h.forbidden) for h in self.hints.values())}
+                   "temperature": self.settings.temperature}
         return hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()
 
     # ----------------------------------------------------------------- prompts
 
     def messages(self, texts: list[str], context: list[str],
+                 contexts: list[SegmentContext] | None = None,
                  notes: dict[str, list[str]] | None = None) -> list[dict]:
         """The chat messages for one request (ids are 1-based positions in `texts`)."""
-        joined = " ".join(texts).lower()
-        terms = [h for h in self.hints.values() if h.target.lower() in joined]
+        contexts = contexts or [SegmentContext() for _ in texts]
+        terms = list(dict.fromkeys(t for c in contexts for t in c.terms))
         system = SYSTEM
         if terms:
-            system += "\nGlossary (required English; never the renderings after 'not'):\n" + \
-                "\n".join(f"- {h.target}" + (f" (not: {', '.join(h.forbidden)})"
-                                             if h.forbidden else "") for h in terms)
-        payload: dict = {"context": context,
-                         "segments": [{"id": str(i), "text": t} for i, t in enumerate(texts, 1)]}
+            system += ("\nGlossary: translate each Chinese term with the English given, never "
+                       "with the renderings after 'not':\n" + "\n".join(
+                           f"- {t.source} → {t.target}" + (f" (not: {', '.join(t.forbidden)})"
+                                                           if t.forbidden else "")
+                           for t in terms))
+        segments = []
+        for i, (text, ctx) in enumerate(zip(texts, contexts), 1):
+            item = {"id": str(i), "text": text}
+            if ctx.speaker:
+                item["speaker"] = ctx.speaker
+            if ctx.section:
+                item["section"] = ctx.section
+            segments.append(item)
+        payload: dict = {"context": context, "segments": segments}
         if notes:
             payload["fix"] = {k: "; ".join(v) for k, v in notes.items()}
             system += ("\nYour previous answer had problems, listed under \"fix\" by segment id: "
@@ -215,62 +224,73 @@ class OpenAIEngine:
         return [{"role": "system", "content": system},
                 {"role": "user", "content": json.dumps(payload, ensure_ascii=False)}]
 
-    def first_prompt(self, texts: list[str]) -> str:
+    def first_prompt(self, texts: list[str],
+                     contexts: list[SegmentContext] | None = None) -> str:
         """What --dry-run prints: the first request exactly as it would be sent."""
+        size = self.settings.segments_per_request
         body = {"model": self._model or "(the endpoint's first model)",
-                "messages": self.messages(texts[:self.settings.segments_per_request], []),
+                "messages": self.messages(texts[:size], [],
+                                          contexts[:size] if contexts else None),
                 "temperature": self.settings.temperature}
         return json.dumps(body, ensure_ascii=False, indent=2)
 
     # ----------------------------------------------------------------- translate
 
-    def translate(self, texts: list[str]) -> list[MTResult]:
+    def translate(self, texts: list[str],
+                  contexts: list[SegmentContext] | None = None) -> list[MTResult]:
         """One result per input, in order; requests run `concurrency` at a time."""
+        ctxs = list(contexts) if contexts else [SegmentContext() for _ in texts]
         size = self.settings.segments_per_request
         groups = [texts[i:i + size] for i in range(0, len(texts), size)]
-        contexts = []
+        group_ctxs = [ctxs[i:i + size] for i in range(0, len(texts), size)]
+        previous_texts = []
         previous = list(self._context)
         for group in groups:
-            contexts.append(previous[-self.settings.context:] if self.settings.context else [])
+            previous_texts.append(previous[-self.settings.context:] if self.settings.context
+                                  else [])
             previous = group
         self._context = list(texts[-self.settings.context:]) if texts else self._context
         with ThreadPoolExecutor(max_workers=max(1, self.settings.concurrency)) as pool:
-            done = list(pool.map(self._translate_group, groups, contexts))
+            done = list(pool.map(self._translate_group, groups, group_ctxs, previous_texts))
         return [r for group in done for r in group]
 
-    def _translate_group(self, texts: list[str], context: list[str]) -> list[MTResult]:
+    def _translate_group(self, texts: list[str], ctxs: list[SegmentContext],
+                         context: list[str]) -> list[MTResult]:
         todo = [i for i, t in enumerate(texts) if t.strip()]
         results = [MTResult("", None) for _ in texts]
         if not todo:
             return results
-        outputs = self._ask_ids([texts[i] for i in todo], context)
-        found = {n: problems(texts[i], outputs[n], self.hints) for n, i in enumerate(todo)}
+        asked = [ctxs[i] for i in todo]
+        outputs = self._ask_ids([texts[i] for i in todo], asked, context)
+        found = {n: problems(texts[i], outputs[n], ctxs[i].terms) for n, i in enumerate(todo)}
         failing = [n for n, p in found.items() if p]
         if failing:  # once more, naming the problem; keep the answer with fewer problems
-            again = self._ask_ids([texts[todo[n]] for n in failing], context,
+            again = self._ask_ids([texts[todo[n]] for n in failing], [asked[n] for n in failing],
+                                  context,
                                   notes={str(k + 1): found[n] for k, n in enumerate(failing)})
             for k, n in enumerate(failing):
-                retry_problems = problems(texts[todo[n]], again[k], self.hints)
+                retry_problems = problems(texts[todo[n]], again[k], asked[n].terms)
                 if len(retry_problems) < len(found[n]):
                     outputs[n], found[n] = again[k], retry_problems
         for n, i in enumerate(todo):
             results[i] = MTResult(outputs[n], None)
         return results
 
-    def _ask_ids(self, texts: list[str], context: list[str],
+    def _ask_ids(self, texts: list[str], ctxs: list[SegmentContext], context: list[str],
                  notes: dict[str, list[str]] | None = None) -> list[str]:
         """Translations of `texts`, validated by id; a batch that keeps coming back malformed
         is asked again one segment at a time, and a segment that still fails is reported."""
         last = ""
         for _ in range(2):
-            reply = self._chat(self.messages(texts, context, notes))
+            reply = self._chat(self.messages(texts, context, ctxs, notes))
             parsed, last = parse_reply(reply, len(texts))
             if parsed is not None:
                 return parsed
         if len(texts) > 1:
             self.log(f"bitext: {self.settings.endpoint}: {last}; asking one segment at a time")
-            return [self._ask_ids([t], context, {"1": notes[str(i)]} if notes and str(i) in notes
-                                  else None)[0] for i, t in enumerate(texts, 1)]
+            return [self._ask_ids([t], [c], context,
+                                  {"1": notes[str(i)]} if notes and str(i) in notes else None)[0]
+                    for i, (t, c) in enumerate(zip(texts, ctxs), 1)]
         raise EndpointError(f"the model keeps answering in an unusable form ({last})",
                             path=self.settings.endpoint,
                             hint="use a model that follows JSON instructions, or check the "

@@ -6,6 +6,12 @@ characters English never holds). A segment whose placeholders come back lost, ma
 doubled, or whose output is empty, is retried with the English term written into the source
 instead; if the term is still missing it is flagged for review, and a segment the model gives
 nothing for is left untranslated and flagged. A wrong term is never silent.
+
+An engine that reads context (`reads_context`: the local LLM) is the exception to the first
+rule: an instruction model understands the sentence better than its placeholders, so it gets
+the Chinese as written with a `SegmentContext` (speaker, section title, the segment's terms with
+their required English and forbidden renderings). The engine checks each reply and retries once
+naming what is missing; what still lacks a term's English is flagged here exactly as MT output is.
 """
 from __future__ import annotations
 
@@ -17,10 +23,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..cache import MTCache, cache_key
-from ..engines.base import Engine, batch_order
+from ..engines.base import Engine, SegmentContext, TermNote, batch_order, reads_context
 from ..glossary.matcher import Match, TermMatcher, find_english
 from ..glossary.termbase import Entry
-from ..model import Document, Segment, TermHit
+from ..model import Document, Paragraph, Segment, TermHit
 from ..memory.paragraphs import paragraph_suggestions, paragraph_targets
 from ..memory.store import TranslationMemory
 from ..placeholders import PlaceholderScheme, choose_scheme, engine_check
@@ -207,7 +213,9 @@ class Translator:
                 seg.flags.append(FLAG_UNTRANSLATED)
                 bar.update(1)
         if need_mt:
-            self._machine_translate(need_mt, summary, bar)
+            contexts = (segment_contexts(doc, self.matcher) if reads_context(self.engine)
+                        else {})
+            self._machine_translate(need_mt, summary, bar, contexts)
         bar.close()
         for seg in segments:
             if seg.target is not None and seg.origin == "mt":
@@ -231,16 +239,20 @@ class Translator:
             self._scheme = choose_scheme(engine_check(self.engine))
         return self._engine_key
 
-    def _machine_translate(self, segments: list[Segment], summary: Summary,
-                           bar) -> None:  # noqa: ANN001
+    def _machine_translate(self, segments: list[Segment], summary: Summary, bar,  # noqa: ANN001
+                           contexts: dict[str, SegmentContext]) -> None:
         self._prepare_engine()
         first: dict[str, tuple[str, float | None] | None] = {}
-        if self._scheme is not None:
-            first = self._mt_pass(segments, Strategy.PLACEHOLDER, summary, bar)
-        retry = [seg for seg in segments if first.get(seg.id) is None]
-        summary.retried = len(retry) if first else 0
-        second = self._mt_pass(retry, Strategy.INJECT, summary,
-                               None if first else bar) if retry else {}
+        second: dict[str, tuple[str, float | None] | None] = {}
+        if contexts:  # the engine retries itself, naming the problem
+            first = self._context_pass(segments, contexts, summary, bar)
+        else:
+            if self._scheme is not None:
+                first = self._mt_pass(segments, Strategy.PLACEHOLDER, summary, bar)
+            retry = [seg for seg in segments if first.get(seg.id) is None]
+            summary.retried = len(retry) if first else 0
+            second = self._mt_pass(retry, Strategy.INJECT, summary,
+                                   None if first else bar) if retry else {}
         entries = self.matcher.glossary.by_id()
         for seg in segments:
             result = first.get(seg.id) or second.get(seg.id)
@@ -254,6 +266,49 @@ class Translator:
             for hit in seg.terms:
                 if not find_english(seg.target, hit.target):
                     seg.flags.append(f"term-lost:{hit.source}")
+
+    def _context_pass(self, segments: list[Segment], contexts: dict[str, SegmentContext],
+                      summary: Summary,
+                      bar) -> dict[str, tuple[str, float | None] | None]:  # noqa: ANN001
+        """Whole segments as written, each with its context, in document order; cached by
+        source and context (what the model sees, bar the neighbouring sentences, which depend on
+        where a batch starts and would make a resumed run miss the cache); None where empty."""
+        assert self.engine is not None
+        engine_key = self._prepare_engine()
+        keys = {seg.id: cache_key(engine_key, seg.source, contexts[seg.id].key())
+                for seg in segments}
+        done: dict[str, tuple[str, float | None]] = {}  # by cache key
+        if self.cache is not None:
+            hits = self.cache.get_many(sorted(set(keys.values())))
+            done = {k: (v[0], v[1]) for k, v in hits.items() if v[0].strip()}
+        summary.cached += sum(1 for seg in segments if keys[seg.id] in done)
+        first_of: dict[str, Segment] = {}
+        for seg in segments:
+            first_of.setdefault(keys[seg.id], seg)
+        todo = [key for key in first_of if key not in done]
+        users = Counter(keys.values())  # segments sharing a source and context: asked once
+        if bar is not None:
+            bar.update(len(segments) - sum(users[key] for key in todo))
+        step = max(1, self.engine.batch_size)
+        for i in range(0, len(todo), step):
+            batch = [first_of[key] for key in todo[i:i + step]]
+            results = self.engine.translate([seg.source for seg in batch],  # type: ignore[call-arg]
+                                            [contexts[seg.id] for seg in batch])
+            if len(results) != len(batch):
+                raise RuntimeError(f"engine returned {len(results)} results for {len(batch)} "
+                                   "inputs")
+            rows = []
+            for seg, res in zip(batch, results):
+                text = res.text if isinstance(res.text, str) else ""
+                done[keys[seg.id]] = (text, res.score)
+                if usable(text, seg.source):  # never cache an empty answer: retry it
+                    rows.append((keys[seg.id], text, res.score, ""))
+            if self.cache is not None and rows:
+                self.cache.put_many(rows)
+            if bar is not None:
+                bar.update(sum(users[keys[seg.id]] for seg in batch))
+        return {seg.id: done[keys[seg.id]] if usable(done[keys[seg.id]][0], seg.source) else None
+                for seg in segments}
 
     def _mt_pass(self, segments: list[Segment], strategy: Strategy, summary: Summary,
                  bar) -> dict[str, tuple[str, float | None] | None]:  # noqa: ANN001
@@ -331,3 +386,38 @@ class Translator:
                         bar.update(1)
             if self.cache is not None and rows:
                 self.cache.put_many(rows)
+
+
+def speaker_english(doc: Document, paragraph: Paragraph, matcher: TermMatcher) -> str | None:
+    """The speaker's English name: the document's (from a previous annotate), else the
+    glossary's, else the label as written (a Chinese name still tells the model who speaks)."""
+    if paragraph.speaker is None:
+        return None
+    if paragraph.speaker in doc.speaker_names:
+        return doc.speaker_names[paragraph.speaker]
+    entry = matcher.glossary.lookup(paragraph.speaker)
+    return entry.target if entry is not None else paragraph.label or paragraph.speaker
+
+
+def segment_contexts(doc: Document, matcher: TermMatcher) -> dict[str, SegmentContext]:
+    """A `SegmentContext` per segment id, for engines that read one: speaker and section title
+    from where the segment sits, and its glossary terms (`Segment.terms`, set by the stage)
+    with the required English and the forbidden renderings."""
+    entries = matcher.glossary.by_id()
+
+    def context(seg: Segment, speaker: str | None = None,
+                section: str | None = None) -> SegmentContext:
+        terms = tuple(dict.fromkeys(
+            TermNote(hit.source, hit.target,
+                     tuple(entries[hit.term_id].forbidden) if hit.term_id in entries else ())
+            for hit in seg.terms))
+        return SegmentContext(speaker=speaker, section=section, terms=terms)
+
+    out = {seg.id: context(seg) for seg in doc.segments()}
+    for section in doc.sections:
+        title = section.title.source if section.title is not None else None
+        for paragraph in section.paragraphs:
+            speaker = speaker_english(doc, paragraph, matcher)
+            for seg in paragraph.segments:
+                out[seg.id] = context(seg, speaker, title)
+    return out
