@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from pipeline.cache import MTCache  # noqa: E402
 from pipeline.engines.base import SegmentContext, TermNote  # noqa: E402
 from pipeline.engines.openai_chat import (  # noqa: E402
     EndpointError,
@@ -39,6 +40,7 @@ from pipeline.glossary.matcher import TermMatcher  # noqa: E402
 from pipeline.glossary.termbase import Entry, Glossary  # noqa: E402
 from pipeline.model import Document, Paragraph, Section, Segment  # noqa: E402
 from pipeline.placeholders import LATIN, PUA  # noqa: E402
+from pipeline.stages.review import flag_segments, review_segments  # noqa: E402
 from pipeline.stages.translate import Translator  # noqa: E402
 
 Reply = Callable[[dict, int], "str | tuple[int, str]"]
@@ -469,13 +471,32 @@ def test_stage_sends_chinese_with_context_and_terms_never_placeholders(serve):
 def test_stage_a_dropped_term_is_retried_named_then_flagged(serve):
     drop = lambda s: faithful(s).replace(" reinforcement learning", "")  # noqa: E731
     server = serve(lambda p, n: answer(p, drop))
-    doc = _roundtable()
-    Translator(TermMatcher(GLOSSARY), engine=engine(server.url)).run(doc)
+    doc, matcher = _roundtable(), TermMatcher(GLOSSARY)
+    Translator(matcher, engine=engine(server.url)).run(doc)
+    segments = list(doc.segments())
+    flag_segments(segments, review_segments(segments, matcher))  # as `bitext translate` does
     seg = doc.segment_index()["p2.1"]
     assert seg.target == "Sentence 4 says 2024" and seg.origin == "mt"
-    assert "term-lost:强化学习" in seg.flags  # flagged exactly as MT output is
+    assert {"term-lost:强化学习", "review:missing"} <= set(seg.flags)  # exactly as MT output is
     assert not doc.segment_index()["p1.1"].flags
     retry = server.payloads()[1]
     assert [s["text"] for s in retry["segments"]] == ["强化学习让模型在 2024 年学会思考。"]
     assert retry["fix"] == {"1": "translate 强化学习 as 'reinforcement learning'"}
     assert len(server.requests) == 2  # one retry, then the flag
+
+
+def test_stage_cache_key_holds_the_context(serve, tmp_path):
+    server = serve(lambda p, n: answer(p))
+    cache = MTCache(tmp_path / "c.sqlite")
+    Translator(TermMatcher(GLOSSARY), engine=engine(server.url), cache=cache).run(_roundtable())
+    sent = len(server.requests)
+    summary = Translator(TermMatcher(GLOSSARY), engine=engine(server.url),
+                         cache=cache).run(_roundtable())
+    assert len(server.requests) == sent and summary.cached == 4  # same context: all cached
+    stricter = Glossary([Entry(["大模型"], "large model", ["big model", "huge model"])]
+                        + GLOSSARY.entries[1:])
+    doc = _roundtable()
+    Translator(TermMatcher(stricter), engine=engine(server.url), cache=cache).run(doc)
+    asked = [s["text"] for p in server.payloads()[sent:] for s in p["segments"]]
+    assert asked == ["大模型今年进展很快。"]  # only the segment whose term changed
+    assert doc.segment_index()["p1.1"].target == "Sentence 1 says large model"
