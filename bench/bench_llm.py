@@ -2,7 +2,8 @@
 
 Starts `python -m llama_cpp.server` on loopback with a tiny random-weight GGUF
 (tests/argos_fixture.py) and sends the sample's segments through the engine's HTTP path
-(`OpenAIEngine._chat`, the exact requests `bitext translate --engine openai` sends), with
+(`OpenAIEngine.messages`: the requests `bitext translate --engine openai` sends, each segment
+with its speaker, section and glossary terms from the shipped glossary), with
 1, 2 and 4 requests in flight and 1 or 8 segments per request. Every reply is capped at the
 same number of tokens per segment, so the legs do comparable work; the tiny model answers
 gibberish, so this measures the protocol, batching and concurrency, not translation.
@@ -44,10 +45,19 @@ def main(argv: list[str] | None = None) -> int:
     from argos_fixture import build_tiny_gguf
 
     from pipeline.engines.openai_chat import LLMSettings, OpenAIEngine
+    from pipeline.glossary.matcher import TermMatcher
+    from pipeline.glossary.termbase import load_glossary
     from pipeline.readers import read_document
+    from pipeline.stages.translate import segment_contexts
 
-    texts = [s.source for s in read_document(ROOT / "input" / "o1-roundtable.md").segments()]
-    texts = texts[:args.segments]
+    doc = read_document(ROOT / "input" / "o1-roundtable.md")
+    matcher = TermMatcher(load_glossary())
+    segments = list(doc.segments())[:args.segments]
+    for seg in segments:
+        seg.terms = matcher.hits(seg.source)
+    contexts = segment_contexts(doc, matcher)
+    texts = [s.source for s in segments]
+    ctxs = [contexts[s.id] for s in segments]
     with tempfile.TemporaryDirectory(prefix="bench-llm-") as tmp:
         gguf = build_tiny_gguf(Path(tmp) / "tiny.gguf")
         with socket.socket() as s:
@@ -75,9 +85,12 @@ def main(argv: list[str] | None = None) -> int:
                                                       concurrency=concurrency),
                                           log=lambda line: None)
                     groups = [texts[i:i + per_request] for i in range(0, len(texts), per_request)]
+                    group_ctxs = [ctxs[i:i + per_request]
+                                  for i in range(0, len(texts), per_request)]
 
-                    def ask(group: list[str], engine: OpenAIEngine = engine) -> None:
-                        body = engine.messages(group, [])
+                    def ask(group: list[str], group_ctx: list,  # noqa: ANN001
+                            engine: OpenAIEngine = engine) -> None:
+                        body = engine.messages(group, [], group_ctx)
                         engine._request("chat/completions", {  # noqa: SLF001 - the real request
                             "model": engine.model, "messages": body, "temperature": 0.0,
                             "max_tokens": TOKENS_PER_SEGMENT * len(group)})
@@ -85,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                     engine.model  # noqa: B018 - resolve the model id outside the timing
                     start = time.perf_counter()
                     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-                        list(pool.map(ask, groups))
+                        list(pool.map(ask, groups, group_ctxs))
                     seconds = time.perf_counter() - start
                     rates[per_request, concurrency] = len(texts) / seconds
                     print(f"  {per_request} segment(s)/request, {concurrency} in flight: "
