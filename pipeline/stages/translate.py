@@ -244,7 +244,7 @@ class Translator:
         self._prepare_engine()
         first: dict[str, tuple[str, float | None] | None] = {}
         second: dict[str, tuple[str, float | None] | None] = {}
-        if contexts:  # the engine retries itself, naming the problem
+        if reads_context(self.engine):  # it retries itself, naming the problem
             first = self._context_pass(segments, contexts, summary, bar)
         else:
             if self._scheme is not None:
