@@ -156,6 +156,9 @@ class Document:
     script: str = "simplified"  # script of the original input: simplified | traditional
     speakers: list[str] = field(default_factory=list)
     speaker_names: dict[str, str] = field(default_factory=dict)  # Chinese label -> English
+    # labels whose English is a romanisation bitext guessed (no glossary entry): the review
+    # asks an editor to confirm them, and the English edition never prints the Chinese label
+    guessed_speaker_names: list[str] = field(default_factory=list)
 
     @property
     def source_url(self) -> str | None:
