@@ -168,6 +168,15 @@ class Document:
     def source_url(self, url: str | None) -> None:
         self.metadata.source_url = url
 
+    def turn_counts(self) -> dict[str, int]:
+        """Turns per speaker (a turn is a labelled first paragraph), in order of appearance."""
+        out: dict[str, int] = {}
+        for section in self.sections:
+            for para in section.paragraphs:
+                if para.turn_start and para.speaker:
+                    out[para.speaker] = out.get(para.speaker, 0) + 1
+        return out
+
     def body_segments(self) -> Iterator[Segment]:
         for section in self.sections:
             for paragraph in section.paragraphs:
