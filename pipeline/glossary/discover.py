@@ -22,6 +22,7 @@ from typing import Iterable
 
 from ..script import is_han
 from .matcher import TermMatcher
+from .names import pinyin_name
 
 MAX_NGRAM = 10
 MIN_COUNT = 2
@@ -273,17 +274,6 @@ def _specificity(source: str, kind: Kind) -> float:
     return max(0.0, idf.get(source, median) - GENERAL_IDF)
 
 
-def _pinyin_name(name: str) -> str:
-    """Mainland order and romanisation: surname first, given name as one word (Zhang Xiaojun)."""
-    from pypinyin import lazy_pinyin
-
-    syllables = lazy_pinyin(name)
-    if not syllables:
-        return ""
-    surname, given = syllables[0], "".join(syllables[1:])
-    return " ".join(p.capitalize() for p in (surname, given) if p)
-
-
 def _composed(source: str, matcher: TermMatcher) -> str:
     """English from glossary neighbours when the candidate is made of known terms."""
     matches = matcher.find(source)
@@ -354,7 +344,7 @@ def discover(texts: list[str], matcher: TermMatcher, *, speakers: Iterable[str] 
         elif (composed := _composed(source, matcher)):
             cand.suggestion, cand.suggested_from = composed, "glossary parts"
         elif kind is Kind.PERSON and all(is_han(c) for c in source):
-            cand.suggestion, cand.suggested_from = _pinyin_name(source), "pinyin: check the owner's spelling"
+            cand.suggestion, cand.suggested_from = pinyin_name(source), "pinyin: check the owner's spelling"
         out.append(cand)
     out.sort(key=lambda c: (-c.score, -c.count, c.source))
     return out[:limit] if limit else out

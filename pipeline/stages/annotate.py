@@ -6,6 +6,7 @@ editor's note already explains the term (the sample's System 2 note would otherw
 from __future__ import annotations
 
 from ..glossary.matcher import TermMatcher
+from ..glossary.names import romanised_label
 from ..glossary.termbase import Glossary
 from ..model import Document, Note, Segment
 
@@ -32,7 +33,11 @@ def annotate(doc: Document, glossary: Glossary, matcher: TermMatcher) -> None:
             seg.note_ids.append(note_id)
             doc.notes.append(Note(id=note_id, anchor=seg.id, kind="glossary", segment=Segment(
                 id=note_id, source=match.form, target=entry.note, origin="glossary")))
+    doc.guessed_speaker_names = []
     for speaker in doc.speakers:
         entry = glossary.lookup(speaker)
         if entry is not None:
             doc.speaker_names[speaker] = entry.target
+        elif (guess := romanised_label(speaker)):
+            doc.speaker_names[speaker] = guess
+            doc.guessed_speaker_names.append(speaker)
