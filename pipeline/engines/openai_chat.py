@@ -200,7 +200,9 @@ class OpenAIEngine:
                  notes: dict[str, list[str]] | None = None) -> list[dict]:
         """The chat messages for one request (ids are 1-based positions in `texts`)."""
         contexts = contexts or [SegmentContext() for _ in texts]
-        terms = list(dict.fromkeys(t for c in contexts for t in c.terms))
+        # a term written as its English (o1, Kimi) is covered by the rule on Latin names
+        terms = list(dict.fromkeys(t for c in contexts for t in c.terms
+                                   if t.source != t.target or t.forbidden))
         system = SYSTEM
         if terms:
             system += ("\nGlossary: translate each Chinese term with the English given, never "
