@@ -63,7 +63,7 @@ def test_markdown_footnotes_all_resolve(fresh, name):
     system2 = next(line for line in text.splitlines() if "have System 2 capability" in line)
     number = re.search(r"System 2 capability\.\[\^(\d+)\]", system2).group(1)
     note = next(line for line in text.splitlines() if line.startswith(f"[^{number}]:"))
-    assert "Thinking, Fast and Slow" in note and "Editor's note" in note
+    assert "Thinking, Fast and Slow" in note and "*Note in the original:*" in note
     assert len([line for line in text.splitlines() if line.startswith("[^")]) == n  # once each
     # every bold span really parses (CommonMark's flanking rules trip on Chinese punctuation)
     assert "**" not in MarkdownIt("commonmark").render(text)

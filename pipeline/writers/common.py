@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
-from typing import Callable
+from enum import Enum
+from typing import Callable, Container
 
 from ..errors import BitextError
 from ..model import Document, Note, Paragraph, Segment
@@ -48,6 +49,58 @@ def footnote_order(doc: Document) -> list[Note]:
 
 def footnote_numbers(doc: Document) -> dict[str, int]:
     return {n.id: i for i, n in enumerate(footnote_order(doc), start=1)}
+
+
+class NoteLabel(str, Enum):
+    """How a note introduces itself: the source's own notes are the original's, not ours."""
+
+    ORIGINAL = "Note in the original"
+    TRANSLATOR = "Translator's note"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def note_label(note: Note) -> NoteLabel:
+    return NoteLabel.TRANSLATOR if note.kind == "glossary" else NoteLabel.ORIGINAL
+
+
+def note_term(note: Note, with_source: bool) -> str | None:
+    """`StepFun (阶跃星辰)`: the term a translator's note explains, which its text opens with
+    (writers set it bold, then `: ` and the note). The English-only editions leave the Chinese
+    out (`with_source=False`): they carry no Chinese at all."""
+    if not note.term:
+        return None
+    source = note.segment.source
+    return (f"{note.term} ({source})" if with_source and source and source != note.term
+            else note.term)
+
+
+def split_at_notes(seg: Segment, text: str, notes: dict[str, Note],
+                   numbered: Container[str]) -> list[tuple[str, list[str]]]:
+    """A segment's English cut at its note marks: (text, note ids marked right after it).
+
+    Every writer uses this, so a mark sits after the same word in every format. `notes` is the
+    document's notes by id; only ids in `numbered` are marked. Notes without a position (the
+    source's own, or a term the English does not show) go at the end; offsets index
+    `seg.target`, so an untranslated segment gets all its marks at the end. The last piece may
+    be empty text followed by the end-of-segment marks."""
+    cuts: dict[int, list[str]] = {}
+    for nid in seg.note_ids:
+        if nid not in numbered:
+            continue
+        note = notes.get(nid)
+        offset = note.target_offset if note is not None and seg.target is not None else None
+        at = len(text) if offset is None else max(0, min(offset, len(text)))
+        cuts.setdefault(at, []).append(nid)
+    pieces: list[tuple[str, list[str]]] = []
+    pos = 0
+    for at in sorted(cuts):
+        pieces.append((text[pos:at], cuts[at]))
+        pos = at
+    if pos < len(text) or not pieces:
+        pieces.append((text[pos:], []))
+    return pieces
 
 
 def first_anchors(doc: Document, numbered: set[str]) -> dict[str, str]:

@@ -60,7 +60,8 @@ from ..model import Document, Note, Paragraph, ParagraphKind, Section, Segment
 from ..readers.docx_parallel import SOURCE_PREFIX, TARGET_PREFIX, bookmark_name
 from ..textio import atomic_write_bytes
 from .common import (REVIEW_MARK, build_date, first_anchors, footnote_numbers, footnote_order,
-                     needs_review, source_line, source_text, speaker_label, table_cells,
+                     needs_review, note_label, note_term, source_line, source_text,
+                     speaker_label, split_at_notes, table_cells,
                      target_text)
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
@@ -320,6 +321,7 @@ class _Builder:
         self.spill = Spill()  # long bodies leave the tree as compressed XML
         self.numbers = footnote_numbers(doc)
         self.first_anchor = first_anchors(doc, set(self.numbers))
+        self.notes_by_id = {n.id: n for n in doc.notes}
         self.referenced: set[str] = set()
         self.footnotes: FootnotesPart | None = footnotes_part(self.docx) if doc.notes else None
         _setup_styles(self.docx, self.cjk, size_pt)
@@ -335,10 +337,22 @@ class _Builder:
         return source_text(seg, self.script, self.doc.script)
 
     def segment(self, p: etree._Element, seg: Segment, lang: str) -> None:
-        """One segment's runs (bookmarked in the parallel edition), then its note marks."""
+        """One segment's runs (bookmarked in the parallel edition) with its note marks: in the
+        English right after the term each note explains, in the Chinese at the end. Marks
+        inside the bookmark are FootnoteReference-styled, which the round-trip import skips."""
         zh = lang == "zh"
-        text = self.chinese(seg) if zh else target_text(seg)
-        runs = [_run(text, bold=seg.emphasis, cjk=self.cjk if zh else None)]
+        cjk = self.cjk if zh else None
+        mine = [nid for nid in seg.note_ids if self.first_anchor.get(nid) == seg.id]
+        runs: list[etree._Element] = []
+        end: list[etree._Element] = []
+        if zh:
+            runs.append(_run(self.chinese(seg), bold=seg.emphasis, cjk=cjk))
+            end = self._marks(mine, zh=True)
+        else:
+            for text, ids in split_at_notes(seg, target_text(seg), self.notes_by_id, mine):
+                if text:
+                    runs.append(_run(text, bold=seg.emphasis))
+                runs.extend(self._marks(ids, zh=False))
         if self.parallel:
             prefix = SOURCE_PREFIX if zh else TARGET_PREFIX
             self.bookmarks.wrap(p, bookmark_name(prefix, seg.id), runs)
@@ -346,18 +360,21 @@ class _Builder:
                 p.append(_run(f" {REVIEW_MARK}"))
         else:
             p.extend(runs)
-        marks = 0
-        for nid in seg.note_ids:
-            if self.first_anchor.get(nid) != seg.id:
-                continue
-            if marks:
-                p.append(footnote_mark_run(","))  # "1,2", not "12"
-            marks += 1
+        p.extend(end)
+
+    def _marks(self, ids: list[str], *, zh: bool) -> list[etree._Element]:
+        """Note marks at one spot, "1,2" not "12": real references in the English, plain
+        superscript numbers in the Chinese (Word allows one reference per footnote)."""
+        runs: list[etree._Element] = []
+        for i, nid in enumerate(ids):
+            if i:
+                runs.append(footnote_mark_run(","))
             if zh:
-                p.append(footnote_mark_run(self.numbers[nid]))
+                runs.append(footnote_mark_run(self.numbers[nid]))
             else:
-                p.append(footnote_reference_run(self.numbers[nid]))
+                runs.append(footnote_reference_run(self.numbers[nid]))
                 self.referenced.add(nid)
+        return runs
 
     def paragraph(self, p: etree._Element, para: Paragraph, lang: str) -> None:
         """Speaker label at a turn's start, then the segments (list items are bulleted by
@@ -474,6 +491,12 @@ class _Builder:
     def _note_text(self, p: etree._Element, note: Note, lang: str) -> None:
         zh = lang == "zh"
         text = self.chinese(note.segment) if zh else target_text(note.segment)
+        if not zh:  # the label and the term stay outside the bookmark: not imported
+            p.append(_run(f"{note_label(note)}: "))
+            term = note_term(note, self.parallel)
+            if term:
+                p.append(_run(term, bold=True))
+                p.append(_run(": "))
         runs = [_run(text, cjk=self.cjk if zh else None)]
         if self.parallel and note.kind != "glossary":  # glossary notes are not segments
             self.bookmarks.wrap(p, bookmark_name(SOURCE_PREFIX if zh else TARGET_PREFIX,

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..model import Document, Note, Paragraph, Section, Segment
 from ..textio import atomic_write_text
-from .common import (first_anchors, footnote_numbers, footnote_order, source_text, speaker_label,
-                     target_text)
+from .common import (first_anchors, footnote_numbers, footnote_order, note_label, note_term,
+                     source_text, speaker_label, split_at_notes, target_text)
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -139,10 +139,12 @@ class _Page:
     numbers: dict[str, int] = field(init=False)
     first: dict[str, str] = field(init=False)
     term_notes: dict[str, str] = field(init=False)
+    notes: dict[str, Note] = field(init=False)
 
     def __post_init__(self) -> None:
         self.numbers = footnote_numbers(self.doc)
         self.first = first_anchors(self.doc, set(self.numbers))
+        self.notes = {n.id: n for n in self.doc.notes}
         self.term_notes = {n.segment.source: target_text(n.segment) for n in self.doc.notes
                            if n.kind == "glossary"}
 
@@ -179,19 +181,38 @@ class _Page:
                 kept.append(span)
         return kept
 
-    def _marked(self, seg: Segment, lang: str, text: str) -> str:
+    def _marked(self, seg: Segment, lang: str, text: str, cuts: dict[int, str]) -> str:
+        """Escaped text with term spans, and `cuts` (offset -> note references) inserted; a
+        cut inside a term span moves to the span's end."""
+        spans = self._terms(seg, lang, text)
+        moved: dict[int, str] = {}
+        for at, refs in cuts.items():
+            for span in spans:
+                if span.start < at < span.end:
+                    at = span.end
+            moved[at] = moved.get(at, "") + refs
         out, pos = [], 0
-        for span in self._terms(seg, lang, text):
-            out.append(escape(text[pos:span.start]))
+
+        def plain(end: int) -> None:
+            nonlocal pos
+            for at in sorted(k for k in moved if pos <= k <= end):
+                out.append(escape(text[pos:at]) + moved.pop(at))
+                pos = at
+            out.append(escape(text[pos:end]))
+            pos = end
+
+        for span in spans:
+            plain(span.start)
             out.append(f'<span class="term" tabindex="0" data-note="{escape(span.note)}">'
                        f"{escape(text[span.start:span.end])}</span>")
             pos = span.end
-        out.append(escape(text[pos:]))
+        plain(len(text))
+        out.extend(moved[k] for k in sorted(moved))  # past the end: never lost
         return "".join(out)
 
-    def _refs(self, seg: Segment, lang: str) -> str:
+    def _refs(self, seg: Segment, lang: str, ids: list[str] | None = None) -> str:
         out = []
-        for nid in seg.note_ids:
+        for nid in seg.note_ids if ids is None else ids:
             if nid not in self.numbers:
                 continue
             n = self.numbers[nid]
@@ -210,12 +231,23 @@ class _Page:
         untranslated = lang == "en" and seg.target is None
         text = (source_text(seg, self.script, self.doc.script) if lang == "zh"
                 else target_text(seg))
-        body = self._marked(seg, lang, text)
+        cuts: dict[int, str] = {}
+        end = ""
+        if lang == "en":
+            pos = 0
+            for piece, ids in split_at_notes(seg, text, self.notes, self.numbers):
+                pos += len(piece)
+                if pos < len(text):
+                    cuts[pos] = self._refs(seg, lang, ids)
+                else:
+                    end = self._refs(seg, lang, ids)
+        else:
+            end = self._refs(seg, lang)
+        body = self._marked(seg, lang, text, cuts)
         if seg.emphasis:
             body = f"<strong>{body}</strong>"
         marks = f' class="s untranslated" lang="{self.zh_lang}"' if untranslated else ' class="s"'
-        return (f'<span{marks} data-s="{escape(seg.id)}">{body}</span>'
-                + self._refs(seg, lang))
+        return f'<span{marks} data-s="{escape(seg.id)}">{body}</span>' + end
 
     def cell(self, tag: str, lang: str, inner: str) -> str:
         """An element of one language column: its class hides it under the language switch."""
@@ -278,14 +310,17 @@ class _Page:
 
     def note(self, note: Note) -> str:
         n = self.numbers[note.id]
-        label = "Editor's note" if note.kind == "editor" else "Translator's note"
+        label = note_label(note)
+        term = note_term(note, "zh" in self.langs)
         back = ""
         if note.id in self.first:
             back = "".join(
                 f'<a class="back" href="#{self._ref_id(n, lang)}" role="doc-backlink" '
                 f'aria-label="back to the {"Chinese" if lang == "zh" else "English"} text">↩'
                 f'{"中" if lang == "zh" else ""}</a>' for lang in reversed(self.langs))
-        parts = [self.cell("p", "en", f"<em>{label}:</em> {escape(target_text(note.segment))}"
+        parts = [self.cell("p", "en", f"<em>{label}:</em> "
+                            f"{f'<b>{escape(term)}</b>: ' if term else ''}"
+                            f"{escape(target_text(note.segment))}"
                             f"{back}")]
         if "zh" in self.langs and note.kind == "editor" and note.segment.display.strip():
             parts.append(self.cell("p", "zh", escape(source_text(note.segment, self.script,

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from ..model import Document, Paragraph, ParagraphKind, Segment
 from ..textio import atomic_write_text
-from .common import (REVIEW_MARK, footnote_numbers, footnote_order, needs_review, source_line,
-                     source_text, speaker_label, table_cells, target_text)
+from .common import (REVIEW_MARK, footnote_numbers, footnote_order, needs_review, note_label,
+                     note_term, source_line, source_text, speaker_label, split_at_notes,
+                     table_cells, target_text)
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -29,8 +30,11 @@ def escape(text: str) -> str:
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _refs(seg: Segment, numbers: dict[str, int]) -> str:
-    return "".join(f"[^{numbers[n]}]" for n in seg.note_ids if n in numbers)
+def _english(doc: Document, seg: Segment, numbers: dict[str, int]) -> str:
+    """The English with each `[^n]` right after the term its note explains."""
+    notes = {n.id: n for n in doc.notes}
+    return "".join(escape(text) + "".join(f"[^{numbers[n]}]" for n in ids)
+                   for text, ids in split_at_notes(seg, target_text(seg), notes, numbers))
 
 
 def _marks(seg: Segment, numbers: dict[str, int]) -> str:
@@ -48,7 +52,7 @@ def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int
     joiner = " " if lang == "en" else ""
     groups: list[tuple[bool, list[str]]] = []
     for seg in para.segments:
-        text = (escape(target_text(seg)) + _refs(seg, numbers)
+        text = (_english(doc, seg, numbers)
                 + (f" {REVIEW_MARK}" if marks and needs_review(seg) else "") if lang == "en"
                 else escape(source_text(seg, script, doc.script)) + _marks(seg, numbers))
         if groups and groups[-1][0] == seg.emphasis:
@@ -109,11 +113,12 @@ def _footnotes(doc: Document, numbers: dict[str, int], langs: tuple[str, ...],
     for note in footnote_order(doc):
         parts = []
         if "en" in langs:
-            parts.append(escape(target_text(note.segment)))
+            term = note_term(note, "zh" in langs)
+            parts.append((f"**{escape(term)}**: " if term else "")
+                         + escape(target_text(note.segment)))
         if "zh" in langs and note.kind == "editor":
             parts.append(escape(source_text(note.segment, script, doc.script)))
-        label = "Editor's note" if note.kind == "editor" else "Translator's note"
-        lines.append(f"[^{numbers[note.id]}]: *{label}:* " + " / ".join(parts))
+        lines.append(f"[^{numbers[note.id]}]: *{note_label(note)}:* " + " / ".join(parts))
     return lines
 
 
@@ -121,7 +126,7 @@ def english_markdown(doc: Document) -> str:
     numbers = footnote_numbers(doc)
     out: list[str] = []
     if doc.title:
-        out += [f"# {escape(target_text(doc.title))}{_refs(doc.title, numbers)}", ""]
+        out += [f"# {_english(doc, doc.title, numbers)}", ""]
     if source_line(doc):
         out += [source_line(doc), ""]
     for section in doc.sections:
@@ -154,8 +159,7 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
     if doc.title:
         # one H1 holding both titles: two would give the page two titles in every renderer
         out += [f"# {escape(source_text(doc.title, script, doc.script))}"
-                f"{_marks(doc.title, numbers)} / {escape(target_text(doc.title))}"
-                f"{_refs(doc.title, numbers)}", ""]
+                f"{_marks(doc.title, numbers)} / {_english(doc, doc.title, numbers)}", ""]
     if source_line(doc):
         out += [source_line(doc), ""]
     for section in doc.sections:
