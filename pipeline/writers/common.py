@@ -154,17 +154,55 @@ def source_text(seg: Segment, script: str, original: str = "simplified") -> str:
     return seg.source
 
 
+def source_details(doc: Document) -> list[str]:
+    """`Author: …`, `Published by: …`, `Date: …`…: the metadata besides the URL, as written."""
+    meta = doc.metadata
+    return [f"{label}: {value}" for label, value in (
+        ("Author", meta.author), ("Published by", meta.publisher), ("Date", meta.date),
+        ("Host", meta.host), ("Guests", ", ".join(meta.guests))) if value]
+
+
 def source_line(doc: Document) -> str | None:
     """`Source: <url> · Author: … · Date: …`: what the document says about itself, shown once
     under the title (values as written; never translated as body text). None when empty."""
     meta = doc.metadata
-    parts = [f"<{meta.source_url}>"] if meta.source_url else []
-    for label, value in (("Author", meta.author), ("Published by", meta.publisher),
-                         ("Date", meta.date), ("Host", meta.host),
-                         ("Guests", ", ".join(meta.guests))):
-        if value:
-            parts.append(f"{label}: {value}")
+    parts = ([f"<{meta.source_url}>"] if meta.source_url else []) + source_details(doc)
     return "Source: " + " · ".join(parts) if parts else None
+
+
+ORIGINAL_TITLE = "Original title"
+
+
+def original_title(doc: Document) -> str | None:
+    """The Chinese title as the original gives it: a reader of the English can find the
+    original by it (the one Chinese line the English editions carry)."""
+    if doc.metadata.title:
+        return doc.metadata.title
+    return doc.title.display if doc.title is not None else None
+
+
+_ORIGIN_WORDS = {"tm": "from a translation memory", "aligned": "aligned from an existing English "
+                 "translation", "mt": "machine-translated and not reviewed",
+                 "none": "left untranslated (shown in Chinese)"}
+
+
+def translation_statement(doc: Document) -> str:
+    """Says the English is a translation and, honestly, where each part of it came from: a
+    machine-translated edition must not pass for an edited one."""
+    origins: dict[str, int] = {}
+    for seg in doc.segments():
+        key = seg.origin if seg.target is not None else "none"
+        key = key if key in _ORIGIN_WORDS else "mt"
+        origins[key] = origins.get(key, 0) + 1
+    total = sum(origins.values())
+    parts = [f"{f'all {n}' if n == total and total > 1 else n} "
+             f"{'segment' if n == 1 else 'segments'} {_ORIGIN_WORDS[k]}"
+             for k in ("tm", "aligned", "mt", "none") if (n := origins.get(k, 0))]
+    line = "English translation of the Chinese original, made with bitext"
+    line += ": " + ", ".join(parts) + "." if parts else "."
+    if any(needs_review(seg) for seg in doc.segments()):
+        line += f" Segments marked {REVIEW_MARK} in the parallel text need review."
+    return line
 
 
 def table_cells(para: Paragraph, text: Callable[[Segment], str], joiner: str) -> list[list[str]]:

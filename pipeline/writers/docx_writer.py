@@ -59,10 +59,10 @@ from lxml import etree
 from ..model import Document, Note, Paragraph, ParagraphKind, Section, Segment
 from ..readers.docx_parallel import SOURCE_PREFIX, TARGET_PREFIX, bookmark_name
 from ..textio import atomic_write_bytes
-from .common import (REVIEW_MARK, build_date, first_anchors, footnote_numbers, footnote_order,
+from .common import (ORIGINAL_TITLE, REVIEW_MARK, build_date, first_anchors, footnote_numbers, footnote_order,
                      needs_review, note_label, note_term, source_line, source_text,
                      speaker_label, split_at_notes, table_cells,
-                     target_text)
+                     target_text, original_title, source_details, translation_statement)
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
 from .docx_spill import Spill
@@ -444,28 +444,38 @@ class _Builder:
         for lang in langs:
             self.segment(self.add_paragraph(style="Title")._p, self.doc.title, lang)
 
-    def source_line(self, label: str) -> None:
-        line = source_line(self.doc)
-        if line is None:
-            return
-        paragraph = self.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(12)
-        p = paragraph._p
-        p.append(_run(label, cjk=self.cjk if self.parallel else None))
-        if self.doc.source_url:
-            rid = self.docx.part.relate_to(self.doc.source_url, RT.HYPERLINK, is_external=True)
+    def front_matter(self, label: str) -> None:
+        """Under the title: the original title, the source line (URL as a link, then the
+        metadata) and what the English is. `label` introduces the source line."""
+        lines: list[tuple[str, list[etree._Element]]] = []
+        title = original_title(self.doc)
+        if title:
+            lines.append(("title", [_run(f"{ORIGINAL_TITLE}: "), _run(title, cjk=self.cjk)]))
+        if source_line(self.doc):
+            lines.append(("source", self._source_runs(label)))
+        lines.append(("translation", [_run(translation_statement(self.doc))]))
+        for i, (_kind, runs) in enumerate(lines):
+            paragraph = self.add_paragraph()
+            paragraph.paragraph_format.space_after = Pt(12 if i == len(lines) - 1 else 2)
+            paragraph._p.extend(runs)
+
+    def _source_runs(self, label: str) -> list[etree._Element]:
+        cjk = self.cjk if self.parallel else None
+        runs = [_run(label, cjk=cjk)]
+        url = self.doc.source_url
+        if url:
+            rid = self.docx.part.relate_to(url, RT.HYPERLINK, is_external=True)
             link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
-            run = _run(self.doc.source_url)
+            run = _run(url)
             rpr = run.get_or_add_rPr()
             rpr.get_or_add_color().set(qn("w:val"), "1F4E9A")
             rpr.get_or_add_u().set(qn("w:val"), "single")
             link.append(run)
-            p.append(link)
-        rest = line.split(" · ", 1)[1] if self.doc.source_url and " · " in line else (
-            "" if self.doc.source_url else line[len("Source: "):])
-        if rest:
-            p.append(_run((" · " if self.doc.source_url else "") + rest,
-                          cjk=self.cjk if self.parallel else None))
+            runs.append(link)
+        details = source_details(self.doc)
+        if details:
+            runs.append(_run((" · " if url else "") + " · ".join(details), cjk=cjk))
+        return runs
 
     def unanchored_notes(self) -> None:
         """References for notes no rendered segment points at, so every note is printed."""
@@ -540,7 +550,7 @@ def write_parallel_docx(doc: Document, path: Path, *, source_script: str = "simp
     b = _Builder(doc, parallel=True, source_script=source_script)
     _page(b.docx, side_mm=18, top_mm=18)
     b.title(("zh", "en"))
-    b.source_line("原文 Source: ")
+    b.front_matter("原文 Source: ")
     table = b.docx.add_table(rows=1, cols=2)
     table.style = b.docx.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -596,7 +606,7 @@ def write_english_docx(doc: Document, path: Path) -> None:
     b = _Builder(doc, parallel=False, size_pt=11)
     _page(b.docx, side_mm=25, top_mm=25)
     b.title(("en",))
-    b.source_line("Source: ")
+    b.front_matter("Source: ")
     for section in doc.sections:
         if section.number or section.title is not None:
             b.heading(b.add_paragraph(style="Heading 1")._p, section, ("en",))

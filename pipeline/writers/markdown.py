@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from ..model import Document, Paragraph, ParagraphKind, Segment
 from ..textio import atomic_write_text
-from .common import (REVIEW_MARK, footnote_numbers, footnote_order, needs_review, note_label,
+from .common import (ORIGINAL_TITLE, REVIEW_MARK, footnote_numbers, footnote_order, needs_review, note_label,
                      note_term, source_line, source_text, speaker_label, split_at_notes,
-                     table_cells, target_text)
+                     table_cells, target_text, translation_statement, original_title)
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -107,6 +107,20 @@ def _section_heading(number: str | None, title: str | None, level: int = 1) -> s
         x for x in (number, escape(title) if title else None) if x)
 
 
+def _front_matter(doc: Document) -> list[str]:
+    """The block under the title: original title, source and metadata, and what the English
+    is. One paragraph, lines joined by hard breaks (`\\` at a line's end: CommonMark)."""
+    lines = []
+    title = original_title(doc)
+    if title:
+        lines.append(f"*{ORIGINAL_TITLE}:* {escape(title)}")
+    source = source_line(doc)
+    if source:
+        lines.append(source)
+    lines.append(f"*{escape(translation_statement(doc))}*")
+    return ["\\\n".join(lines), ""]
+
+
 def _footnotes(doc: Document, numbers: dict[str, int], langs: tuple[str, ...],
                script: str = "simplified") -> list[str]:
     lines = []
@@ -127,8 +141,7 @@ def english_markdown(doc: Document) -> str:
     out: list[str] = []
     if doc.title:
         out += [f"# {_english(doc, doc.title, numbers)}", ""]
-    if source_line(doc):
-        out += [source_line(doc), ""]
+    out += _front_matter(doc)
     for section in doc.sections:
         heading = _section_heading(section.number, target_text(section.title)
                                    if section.title else None, section.level)
@@ -160,8 +173,7 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
         # one H1 holding both titles: two would give the page two titles in every renderer
         out += [f"# {escape(source_text(doc.title, script, doc.script))}"
                 f"{_marks(doc.title, numbers)} / {_english(doc, doc.title, numbers)}", ""]
-    if source_line(doc):
-        out += [source_line(doc), ""]
+    out += _front_matter(doc)
     for section in doc.sections:
         zh = _section_heading(section.number,
                               source_text(section.title, script, doc.script) if section.title else None,
