@@ -115,6 +115,7 @@ class Note:
     # term the note explains (its text opens with it: "StepFun (阶跃星辰): …")
     target_offset: int | None = None
     term: str | None = None
+    source_offset: int | None = None  # the same in `Segment.source`, for the Chinese column
 
 
 @dataclass

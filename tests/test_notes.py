@@ -127,3 +127,21 @@ def test_an_overlaid_empty_note_switches_the_shipped_note_off(tmp_path: Path):
 def test_untranslated_segment_keeps_its_marks_at_the_end(glossary):
     doc = _annotated(glossary, [("阶跃星辰发布了模型。", None)])
     assert "\n阶跃星辰发布了模型。[^1]\n" in english_markdown(doc)
+
+
+def test_chinese_column_marks_follow_the_chinese_term(glossary):
+    doc = _annotated(glossary, [
+        ("阶跃星辰创始人姜大昕和月之暗面的杨植麟都在。",
+         "Jiang Daxin, founder of StepFun, and Yang Zhilin of Moonshot AI were both there.")])
+    assert "阶跃星辰⁽¹⁾创始人姜大昕和月之暗面⁽²⁾的杨植麟都在。" in parallel_markdown(doc)
+
+
+def test_marks_inside_the_docx_text_do_not_enter_the_round_trip(glossary, tmp_path: Path):
+    from pipeline.readers.docx_parallel import read_parallel_docx
+    from pipeline.writers.docx_writer import write_parallel_docx
+
+    pairs = [("阶跃星辰创始人姜大昕和月之暗面的杨植麟都在。",
+              "Jiang Daxin, founder of StepFun, and Yang Zhilin of Moonshot AI were both there.")]
+    doc = _annotated(glossary, pairs)
+    write_parallel_docx(doc, tmp_path / "p.docx")
+    assert read_parallel_docx(tmp_path / "p.docx") == [("1.1.1", *pairs[0])]

@@ -68,7 +68,7 @@ def annotate(doc: Document, glossary: Glossary, matcher: TermMatcher) -> None:
             seg.note_ids.append(note_id)
             doc.notes.append(Note(id=note_id, anchor=seg.id, kind="glossary", segment=Segment(
                 id=note_id, source=match.form, target=entry.note, origin="glossary"),
-                target_offset=offset, term=entry.target))
+                target_offset=offset, term=entry.target, source_offset=match.end))
     for speaker in doc.speakers:
         entry = glossary.lookup(speaker)
         if entry is not None:

@@ -76,21 +76,26 @@ def note_term(note: Note, with_source: bool) -> str | None:
             else note.term)
 
 
-def split_at_notes(seg: Segment, text: str, notes: dict[str, Note],
-                   numbered: Container[str]) -> list[tuple[str, list[str]]]:
-    """A segment's English cut at its note marks: (text, note ids marked right after it).
+def split_at_notes(seg: Segment, text: str, notes: dict[str, Note], numbered: Container[str],
+                   lang: str = "en") -> list[tuple[str, list[str]]]:
+    """A segment's text cut at its note marks: (text, note ids marked right after it).
 
     Every writer uses this, so a mark sits after the same word in every format. `notes` is the
-    document's notes by id; only ids in `numbered` are marked. Notes without a position (the
-    source's own, or a term the English does not show) go at the end; offsets index
-    `seg.target`, so an untranslated segment gets all its marks at the end. The last piece may
-    be empty text followed by the end-of-segment marks."""
+    document's notes by id; only ids in `numbered` are marked. In the English (`lang` "en")
+    offsets index `seg.target`, in the Chinese `seg.source` (used only while the shown text is
+    as long, i.e. aligned with it). Notes without a position (the source's own, or a term the
+    English does not show) and untranslated English go at the end. The last piece may be empty
+    text followed by the end-of-segment marks."""
     cuts: dict[int, list[str]] = {}
     for nid in seg.note_ids:
         if nid not in numbered:
             continue
         note = notes.get(nid)
-        offset = note.target_offset if note is not None and seg.target is not None else None
+        offset = None
+        if note is not None and lang == "en" and seg.target is not None:
+            offset = note.target_offset
+        elif note is not None and lang != "en" and len(text) == len(seg.source):
+            offset = note.source_offset
         at = len(text) if offset is None else max(0, min(offset, len(text)))
         cuts.setdefault(at, []).append(nid)
     pieces: list[tuple[str, list[str]]] = []

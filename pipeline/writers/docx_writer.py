@@ -337,22 +337,22 @@ class _Builder:
         return source_text(seg, self.script, self.doc.script)
 
     def segment(self, p: etree._Element, seg: Segment, lang: str) -> None:
-        """One segment's runs (bookmarked in the parallel edition) with its note marks: in the
-        English right after the term each note explains, in the Chinese at the end. Marks
+        """One segment's runs (bookmarked in the parallel edition) with its note marks right
+        after the term each note explains, in both columns; marks at the segment's end follow
+        its bookmark, as before term placement. Marks
         inside the bookmark are FootnoteReference-styled, which the round-trip import skips."""
         zh = lang == "zh"
         cjk = self.cjk if zh else None
         mine = [nid for nid in seg.note_ids if self.first_anchor.get(nid) == seg.id]
         runs: list[etree._Element] = []
-        end: list[etree._Element] = []
-        if zh:
-            runs.append(_run(self.chinese(seg), bold=seg.emphasis, cjk=cjk))
-            end = self._marks(mine, zh=True)
-        else:
-            for text, ids in split_at_notes(seg, target_text(seg), self.notes_by_id, mine):
-                if text:
-                    runs.append(_run(text, bold=seg.emphasis))
-                runs.extend(self._marks(ids, zh=False))
+        shown = self.chinese(seg) if zh else target_text(seg)
+        pieces = split_at_notes(seg, shown, self.notes_by_id, mine, lang)
+        for i, (text, ids) in enumerate(pieces):
+            if text:
+                runs.append(_run(text, bold=seg.emphasis, cjk=cjk))
+            if i < len(pieces) - 1:
+                runs.extend(self._marks(ids, zh=zh))
+        end = self._marks(pieces[-1][1], zh=zh)  # marks at the end: after the bookmark
         if self.parallel:
             prefix = SOURCE_PREFIX if zh else TARGET_PREFIX
             self.bookmarks.wrap(p, bookmark_name(prefix, seg.id), runs)

@@ -239,16 +239,13 @@ class _Page:
                 else target_text(seg))
         cuts: dict[int, str] = {}
         end = ""
-        if lang == "en":
-            pos = 0
-            for piece, ids in split_at_notes(seg, text, self.notes, self.numbers):
-                pos += len(piece)
-                if pos < len(text):
-                    cuts[pos] = self._refs(seg, lang, ids)
-                else:
-                    end = self._refs(seg, lang, ids)
-        else:
-            end = self._refs(seg, lang)
+        pos = 0
+        for piece, ids in split_at_notes(seg, text, self.notes, self.numbers, lang):
+            pos += len(piece)
+            if pos < len(text):
+                cuts[pos] = self._refs(seg, lang, ids)
+            else:
+                end = self._refs(seg, lang, ids)
         body = self._marked(seg, lang, text, cuts)
         if seg.emphasis:
             body = f"<strong>{body}</strong>"

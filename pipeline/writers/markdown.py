@@ -37,12 +37,16 @@ def _english(doc: Document, seg: Segment, numbers: dict[str, int]) -> str:
                    for text, ids in split_at_notes(seg, target_text(seg), notes, numbers))
 
 
-def _marks(seg: Segment, numbers: dict[str, int]) -> str:
-    """The Chinese column's note numbers as plain superscript digits: a second `[^n]` reference
-    would make pandoc print every note twice (GFM and markdown-it merge them instead), so only
-    the English side links to the note."""
-    return "⁽" + ",".join(str(numbers[n]) for n in seg.note_ids if n in numbers).translate(
-        _SUPERSCRIPT) + "⁾" if any(n in numbers for n in seg.note_ids) else ""
+def _chinese(doc: Document, seg: Segment, numbers: dict[str, int], script: str) -> str:
+    """The Chinese with its note numbers after the terms, as plain superscript digits: a second
+    `[^n]` reference would make pandoc print every note twice (GFM and markdown-it merge them
+    instead), so only the English side links to the note."""
+    notes = {n.id: n for n in doc.notes}
+    text = source_text(seg, script, doc.script)
+    return "".join(
+        escape(piece) + ("⁽" + ",".join(str(numbers[n]) for n in ids).translate(_SUPERSCRIPT)
+                         + "⁾" if ids else "")
+        for piece, ids in split_at_notes(seg, text, notes, numbers, lang="zh"))
 
 
 def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int],
@@ -54,7 +58,7 @@ def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int
     for seg in para.segments:
         text = (_english(doc, seg, numbers)
                 + (f" {REVIEW_MARK}" if marks and needs_review(seg) else "") if lang == "en"
-                else escape(source_text(seg, script, doc.script)) + _marks(seg, numbers))
+                else _chinese(doc, seg, numbers, script))
         if groups and groups[-1][0] == seg.emphasis:
             groups[-1][1].append(text)
         else:
@@ -171,8 +175,8 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
     out: list[str] = []
     if doc.title:
         # one H1 holding both titles: two would give the page two titles in every renderer
-        out += [f"# {escape(source_text(doc.title, script, doc.script))}"
-                f"{_marks(doc.title, numbers)} / {_english(doc, doc.title, numbers)}", ""]
+        out += [f"# {_chinese(doc, doc.title, numbers, script)}"
+                f" / {_english(doc, doc.title, numbers)}", ""]
     out += _front_matter(doc)
     for section in doc.sections:
         zh = _section_heading(section.number,
