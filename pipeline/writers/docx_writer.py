@@ -495,7 +495,8 @@ class _Builder:
         for note in footnote_order(self.doc):
             first = self.footnotes.add_footnote(self.numbers[note.id])
             self._note_text(first, note, "en")
-            if self.parallel and note.segment.display.strip():
+            # a translator's note names its Chinese term in its first line already
+            if self.parallel and note.kind != "glossary" and note.segment.display.strip():
                 self._note_text(add_note_paragraph(first.getparent()), note, "zh")
 
     def _note_text(self, p: etree._Element, note: Note, lang: str) -> None:
