@@ -29,8 +29,8 @@ def _print_structure(doc) -> None:  # noqa: ANN001 - Document; kept import-light
     fields += sorted(meta.extra.items())
     if fields:
         out.write("Metadata: " + "\n          ".join(f"{k}: {v}" for k, v in fields) + "\n")
-    turns = Counter(p.speaker for s in doc.sections for p in s.paragraphs if p.turn_start)
-    out.write("Speakers: " + (", ".join(f"{s} ({turns[s]} turns)" for s in doc.speakers)
+    turns = doc.turn_counts()
+    out.write("Speakers: " + (", ".join(f"{s} ({turns.get(s, 0)} turns)" for s in doc.speakers)
                               or "(none)") + "\n")
     out.write(f"Script:   {doc.script}\n")
     titled = [s for s in doc.sections if s.number or s.title]

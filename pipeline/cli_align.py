@@ -16,7 +16,8 @@ def cmd_align(args: argparse.Namespace) -> int:
     from .writers import default_formats
     from .stages.align import align_files
     from .stages.annotate import annotate
-    from .stages.review import Issue, Kind, Severity, flag_segments, review_segments
+    from .stages.review import (Issue, Kind, Severity, flag_segments, review_segments,
+                                 speaker_issues)
     from .textio import atomic_write_text
     from .writers.align_report import align_markdown
 
@@ -32,6 +33,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     annotate(doc, glossary, matcher)
     segments = list(doc.segments())
     review = review_segments(segments, matcher)
+    review.issues += speaker_issues(doc)
     review.issues += [Issue(b.zh[0].id, Kind.ALIGNMENT, f"low-confidence pair (cosine "
                                                         f"{b.cos:.2f}): check that the English "
                                                         f"belongs here", severity=Severity.CHECK)

@@ -162,6 +162,9 @@ class Document:
     script: str = "simplified"  # script of the original input: simplified | traditional
     speakers: list[str] = field(default_factory=list)
     speaker_names: dict[str, str] = field(default_factory=dict)  # Chinese label -> English
+    # labels whose English is a romanisation bitext guessed (no glossary entry): the review
+    # asks an editor to confirm them, and the English edition never prints the Chinese label
+    guessed_speaker_names: list[str] = field(default_factory=list)
 
     @property
     def source_url(self) -> str | None:
@@ -170,6 +173,15 @@ class Document:
     @source_url.setter
     def source_url(self, url: str | None) -> None:
         self.metadata.source_url = url
+
+    def turn_counts(self) -> dict[str, int]:
+        """Turns per speaker (a turn is a labelled first paragraph), in order of appearance."""
+        out: dict[str, int] = {}
+        for section in self.sections:
+            for para in section.paragraphs:
+                if para.turn_start and para.speaker:
+                    out[para.speaker] = out.get(para.speaker, 0) + 1
+        return out
 
     def body_segments(self) -> Iterator[Segment]:
         for section in self.sections:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from .errors import BitextError
@@ -29,6 +30,34 @@ def check_zip(data: bytes, path: str) -> zipfile.ZipFile:
         raise BitextError(f"archive would expand to {total} bytes (zip bomb?)", path=path,
                           hint="refusing to open it")
     return zf
+
+
+def model_archive_members(path: Path, *, error: type[BitextError], max_bytes: int,
+                          max_ratio: float | None = None, slack: int = 0,
+                          damaged_hint: str) -> list[zipfile.ZipInfo]:
+    """The members of a model archive (an .argosmodel, a zipped model folder), checked before
+    anything is extracted: readable, no absolute or `..` paths, and an unpacked size within
+    `max_bytes` (and `max_ratio` × the file, plus `slack`, when given). One check for every
+    model family, raising the caller's error class so messages name the right thing."""
+    shown = str(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise error(f"the zip archive is damaged ({exc})", path=shown,
+                    hint=damaged_hint) from None
+    for info in infos:
+        name = PurePosixPath(info.filename)
+        if name.is_absolute() or ".." in name.parts or "\\" in info.filename:
+            raise error(f"unsafe path in archive: {name}", path=shown, hint="refusing to unpack it")
+    total = sum(i.file_size for i in infos)
+    size = path.stat().st_size
+    if total > max_bytes or (max_ratio is not None and total > max_ratio * size + slack):
+        ratio = f", {max_ratio:g}× the file" if max_ratio is not None else ""
+        raise error(f"archive would unpack to {total:,} bytes from {size:,} (limit "
+                    f"{max_bytes // 1024**3} GB{ratio})", path=shown,
+                    hint="this is not a model bitext can use; refusing to unpack it")
+    return infos
 
 
 def open_docx(data: bytes, path: str, hint: str) -> zipfile.ZipFile:

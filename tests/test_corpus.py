@@ -29,12 +29,7 @@ def _input_for(expected: Path) -> Path:
 
 
 def _turns(doc: Document) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for section in doc.sections:
-        for para in section.paragraphs:
-            if para.turn_start:
-                out[para.speaker] = out.get(para.speaker, 0) + 1
-    return out
+    return doc.turn_counts()
 
 
 def test_corpus_is_big_enough():

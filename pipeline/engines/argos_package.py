@@ -20,6 +20,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..safezip import model_archive_members
 from .base import Family, ModelError, ModelInfo
 from .base import file_digest as _file_digest
 
@@ -172,22 +173,10 @@ def _check_zip(path: Path) -> str:
     if not zipfile.is_zipfile(path):
         raise PackageError("not an Argos package: the file is not a zip archive", path=shown,
                            hint=f"expected a .argosmodel file; {_INSTALL_HINT}")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise PackageError(f"the zip archive is damaged ({exc})", path=shown,
-                           hint="download the package again") from None
+    infos = model_archive_members(path, error=PackageError, max_bytes=MAX_UNPACKED_BYTES,
+                                  max_ratio=MAX_RATIO, slack=_RATIO_SLACK,
+                                  damaged_hint="download the package again")
     names = [PurePosixPath(i.filename) for i in infos]
-    for n in names:
-        if n.is_absolute() or ".." in n.parts or "\\" in str(n):
-            raise PackageError(f"unsafe path in archive: {n}", path=shown,
-                               hint="refusing to unpack it")
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNPACKED_BYTES or total > MAX_RATIO * path.stat().st_size + _RATIO_SLACK:
-        raise PackageError(f"archive would unpack to {total:,} bytes from {path.stat().st_size:,}"
-                           f" (limit {MAX_UNPACKED_BYTES // 1024**3} GB, {MAX_RATIO}× the file)",
-                           path=shown, hint="this is not an Argos package; refusing to unpack it")
     tops = {n.parts[0] for n in names if n.parts}
     loose = [i.filename for i in infos if "/" not in i.filename.rstrip("/") and not i.is_dir()]
     if len(tops) != 1 or loose:

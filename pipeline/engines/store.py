@@ -16,6 +16,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from ..safezip import model_archive_members
 from . import argos_package
 from .argos_package import MAX_UNPACKED_BYTES, METADATA, _extract
 from .base import Family, ModelError, ModelInfo, describe_folder, file_digest
@@ -75,19 +76,9 @@ def _zip_top(path: Path, shown: str) -> str | None:
     Refuses absolute or parent-relative member paths and archives that would unpack to
     more than a real model does (the same limit as Argos packages).
     """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ModelError(f"the zip archive is damaged ({exc})", path=shown,
-                         hint="copy or download it again") from None
+    infos = model_archive_members(path, error=ModelError, max_bytes=MAX_UNPACKED_BYTES,
+                                  damaged_hint="copy or download it again")
     names = [PurePosixPath(i.filename) for i in infos]
-    for n in names:
-        if n.is_absolute() or ".." in n.parts or "\\" in str(n):
-            raise ModelError(f"unsafe path in archive: {n}", path=shown, hint="refusing to unpack it")
-    if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-        raise ModelError("archive would unpack to more than 4 GB", path=shown,
-                         hint="this is not a model bitext can use")
     tops = {n.parts[0] for n in names if n.parts}
     loose = any(len(n.parts) == 1 and not i.is_dir() for n, i in zip(names, infos))
     return tops.pop() if len(tops) == 1 and not loose else None

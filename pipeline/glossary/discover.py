@@ -22,6 +22,7 @@ from typing import Iterable
 
 from ..script import is_han
 from .matcher import TermMatcher
+from .names import pinyin_name
 
 MAX_NGRAM = 10
 MIN_COUNT = 2
@@ -207,6 +208,8 @@ def _latin_candidates(texts: list[str]) -> Counter:
     for text in texts:
         for m in _LATIN.finditer(text):
             token = m.group().strip(" .-")
+            if token.split(" ", 1)[0].lower() in _STOP_LATIN:
+                continue  # "is All": the tail of an English phrase, not a name
             if len(token) < 2 or token.lower() in _STOP_LATIN or token.isdigit():
                 continue
             if "://" in text[m.start():m.end() + 3] or token.lower().startswith("www"):
@@ -228,10 +231,20 @@ def _dictionary() -> dict[str, int]:
     return jieba.dt.FREQ
 
 
+_ORG_WORDS = {"AI", "Labs", "Lab", "Inc", "Inc.", "Ltd", "Technologies", "Technology", "Capital",
+              "Ventures", "Park", "Research", "Robotics", "Foundation", "Institute", "University"}
+
+
 def _latin_kind(token: str) -> Kind:
+    words = token.split()
+    if len(words) > 1 and words[-1] in _ORG_WORDS:
+        return Kind.ORG  # Adept AI, Founder Park
+    if 2 <= len(words) <= 4 and all(w[:1].isupper() and w.replace("-", "").isalpha()
+                                    or w in ("de", "De", "van", "von") for w in words):
+        return Kind.PERSON  # Niki Parmar, Daniel De Freitas
     if any(c.isdigit() for c in token) or " " in token or any(c.isupper() for c in token[1:]) \
             and not token.isupper():
-        return Kind.PRODUCT  # GPT-4o, Kimi K2, DeepSeek, Founder Park
+        return Kind.PRODUCT  # GPT-4o, Kimi K2, DeepSeek
     if token[0].isupper() and not token.isupper():
         return Kind.PRODUCT  # a capitalised name: Cursor, Manus
     return Kind.CONCEPT  # an acronym (RLHF) or an English word (scaling)
@@ -256,20 +269,9 @@ def _kind(source: str, speakers: set[str]) -> Kind:
 def _specificity(source: str, kind: Kind) -> float:
     """How much a term says about this text rather than about Chinese in general."""
     if not any(is_han(c) for c in source):
-        return 6.0 if kind is Kind.PRODUCT else 2.0
+        return 2.0 if kind is Kind.CONCEPT else 6.0
     idf, median = _idf()
     return max(0.0, idf.get(source, median) - GENERAL_IDF)
-
-
-def _pinyin_name(name: str) -> str:
-    """Mainland order and romanisation: surname first, given name as one word (Zhang Xiaojun)."""
-    from pypinyin import lazy_pinyin
-
-    syllables = lazy_pinyin(name)
-    if not syllables:
-        return ""
-    surname, given = syllables[0], "".join(syllables[1:])
-    return " ".join(p.capitalize() for p in (surname, given) if p)
 
 
 def _composed(source: str, matcher: TermMatcher) -> str:
@@ -303,7 +305,13 @@ def discover(texts: list[str], matcher: TermMatcher, *, speakers: Iterable[str] 
     def gloss(term: str) -> str:
         return before.get(term) or next((en for zh, en in after if zh.endswith(term)), "")
 
+    english = {e.target.casefold() for e in matcher.glossary.entries}
+
     def known(term: str) -> bool:
+        """In the glossary as a Chinese form, or as the English of an entry (a name the author
+        wrote in Latin letters: Noam Shazeer for 诺姆·沙泽尔)."""
+        if term.casefold() in english:
+            return True
         hits = matcher.find(term)
         return bool(hits) and hits[0].start == 0 and hits[0].end == len(term)
 
@@ -314,7 +322,8 @@ def discover(texts: list[str], matcher: TermMatcher, *, speakers: Iterable[str] 
         if count >= 1:
             pool[token] = (count, ["Latin name in the Chinese"])
     for name in speakers:
-        count = sum(t.count(name) for t in texts)
+        # a label is removed from the text it introduces, so a speaker counts at least once
+        count = max(sum(t.count(name) for t in texts), 1)
         pool[name] = (max(count, pool.get(name, (0, []))[0]), ["speaker label"])
 
     out: list[Candidate] = []
@@ -328,14 +337,14 @@ def discover(texts: list[str], matcher: TermMatcher, *, speakers: Iterable[str] 
         weight = {Kind.PERSON: 3.0, Kind.ORG: 2.5, Kind.PRODUCT: 2.0, Kind.CONCEPT: 1.0}[kind]
         cand = Candidate(source, kind, count, round(count * specificity * weight, 2),
                          _context_line(texts, source), reasons=reasons)
-        if kind is Kind.PRODUCT:
+        if not any(is_han(c) for c in source):
             cand.suggestion, cand.suggested_from = source, "as written"
         elif (glossed := gloss(source)):
             cand.suggestion, cand.suggested_from = glossed, "the text's own gloss"
         elif (composed := _composed(source, matcher)):
             cand.suggestion, cand.suggested_from = composed, "glossary parts"
-        elif kind is Kind.PERSON:
-            cand.suggestion, cand.suggested_from = _pinyin_name(source), "pinyin: check the owner's spelling"
+        elif kind is Kind.PERSON and all(is_han(c) for c in source):
+            cand.suggestion, cand.suggested_from = pinyin_name(source), "pinyin: check the owner's spelling"
         out.append(cand)
     out.sort(key=lambda c: (-c.score, -c.count, c.source))
     return out[:limit] if limit else out
@@ -350,7 +359,7 @@ def worksheet_rows(candidates: list[Candidate]) -> list[list[str]]:
     translator has filled in or checked `target`), with the evidence in extra columns."""
     rows = []
     for c in candidates:
-        keep = "yes" if c.kind is Kind.PRODUCT and c.suggestion == c.source else ""
+        keep = "yes" if c.suggestion == c.source else ""  # a Latin name kept as written
         rows.append([c.source, c.suggestion, "", c.kind.value, "", keep, "", str(c.count),
                      f"{c.score:g}", c.suggested_from, c.context])
     return rows

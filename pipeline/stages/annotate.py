@@ -17,6 +17,7 @@ source and an empty note (entries override entry by entry).
 from __future__ import annotations
 
 from ..glossary.matcher import TermMatcher, find_renderings
+from ..glossary.names import romanised_label
 from ..glossary.termbase import Entry, Glossary
 from ..model import Document, Note, Segment
 
@@ -69,7 +70,11 @@ def annotate(doc: Document, glossary: Glossary, matcher: TermMatcher) -> None:
             doc.notes.append(Note(id=note_id, anchor=seg.id, kind="glossary", segment=Segment(
                 id=note_id, source=match.form, target=entry.note, origin="glossary"),
                 target_offset=offset, term=entry.target, source_offset=match.end))
+    doc.guessed_speaker_names = []
     for speaker in doc.speakers:
         entry = glossary.lookup(speaker)
         if entry is not None:
             doc.speaker_names[speaker] = entry.target
+        elif (guess := romanised_label(speaker)):
+            doc.speaker_names[speaker] = guess
+            doc.guessed_speaker_names.append(speaker)

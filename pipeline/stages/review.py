@@ -23,7 +23,7 @@ from ..glossary.boundaries import inside_longer_word
 from ..glossary.matcher import Match, TermMatcher, find_english, find_renderings
 from ..glossary.senses import STRONG, Decided, document_senses
 from ..glossary.termbase import Entry, Tier
-from ..model import Segment
+from ..model import Document, Segment
 from ..review.numbers import NumberKind, number_problems
 from ..review.scope import mask
 
@@ -51,6 +51,7 @@ class Kind(Enum):
     ALIGNMENT = "alignment"  # `bitext align`: a pair whose English may not belong there
     ENGLISH_ONLY = "english-only"  # `bitext align`: English with no Chinese partner
     MEANING = "meaning"  # `--meaning`: the English may say something else (an outlier)
+    SPEAKER_NAME = "speaker-name"  # a speaker label with no English in the glossary
 
 
 class Severity(Enum):
@@ -65,7 +66,7 @@ KIND_TITLES = {
     Kind.HAN: "Chinese left in the English", Kind.MISSING: "Terms not rendered",
     Kind.REPEAT_DROPPED: "Terms dropped at a repeat", Kind.DRIFT: "Names spelled two ways",
     Kind.ALIGNMENT: "Low-confidence alignments", Kind.ENGLISH_ONLY: "English with no Chinese",
-    Kind.MEANING: "Meaning outliers",
+    Kind.MEANING: "Meaning outliers", Kind.SPEAKER_NAME: "Speaker names guessed",
 }
 
 
@@ -374,6 +375,21 @@ def _drift(review: Review, matcher: TermMatcher) -> list[Issue]:
                                                          f"'{main}' in {listed}", usage.term_id,
                                     Severity.CHECK))
     return issues
+
+
+def speaker_issues(doc: Document) -> list[Issue]:
+    """One row per speaker whose English name bitext romanised itself (no glossary entry), at
+    the speaker's first turn: a name is the owner's to spell, so an editor confirms it."""
+    first: dict[str, str] = {}
+    for section in doc.sections:
+        for para in section.paragraphs:
+            if para.speaker and para.speaker not in first and para.segments:
+                first[para.speaker] = para.segments[0].id
+    return [Issue(first.get(s, "-"), Kind.SPEAKER_NAME,
+                  f"speaker {s} has no English in the glossary; printed as "
+                  f"'{doc.speaker_names.get(s, '')}' (pinyin): confirm the owner's spelling and "
+                  f"add it with `bitext glossary import`", term=s, severity=Severity.CHECK)
+            for s in doc.guessed_speaker_names]
 
 
 def flag_segments(segments: list[Segment], review: Review) -> None:

@@ -94,6 +94,12 @@ def recognise(ctx: Context) -> None:
         if a != b and a in recurring | named and b in recurring | named:
             alternating |= {a, b}
     speakers = named | (alternating & recurring)
+    if not ctx.plain and not named and speakers and all(
+            _all_bold(items[i]) for i, label, _ in candidates if names[label] in speakers):
+        # every "turn" of the recurring labels is a wholly bold line (`**观点：…**`,
+        # `**捍卫者1：…**`): bold lead-ins of an article, not a conversation. In a real one some
+        # voice speaks in plain text (the sample's host asks in bold, the guests answer plain).
+        return
     # one turn in a panel: a name-shaped label right after a known speaker's turn (a lead-in
     # like `编者按：` before the conversation starts is not one)
     for k, name in enumerate(sequence):
@@ -106,6 +112,11 @@ def recognise(ctx: Context) -> None:
             continue
         item = items[i]
         item.speaker, item.label, item.prefix = name, item.text[:start].rstrip(" ：:"), start
+
+
+def _all_bold(item: Item) -> bool:
+    letters = [b for ch, b in zip(item.text, item.chars.bold) if ch.isalnum()]
+    return bool(letters) and all(letters)
 
 
 def label_only(item: Item) -> bool:

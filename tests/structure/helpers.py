@@ -21,9 +21,4 @@ def body(doc: Document) -> list[str]:
 
 
 def turns(doc: Document) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for section in doc.sections:
-        for para in section.paragraphs:
-            if para.turn_start:
-                out[para.speaker] = out.get(para.speaker, 0) + 1
-    return out
+    return doc.turn_counts()

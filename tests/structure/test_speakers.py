@@ -51,3 +51,17 @@ def test_markdown_lines_without_blank_lines_between_turns_and_metadata():
     assert turns(doc) == {"张三": 2, "李四": 2}
     assert body(doc) == ["问？", "答。", "再问？", "再答。"]
     assert doc.metadata.author == "王五" and doc.metadata.extra["编辑"] == "赵六"
+
+
+def test_wholly_bold_labelled_lines_are_lead_ins_not_a_conversation():
+    """`**捍卫者：…**` / `**观点：…**` alternate and recur, but every such line is bold through and
+    through: an article's bold lead-ins. A conversation has a voice speaking in plain text."""
+    doc = md("# T\n\n**正方：月之暗面创始人杨植麟**\n\n**观点：闭源模型会持续领先。**\n\n"
+             "正文说明。\n\n**反方：阿里云CTO周靖人**\n\n**观点：开源拉平了差距。**\n\n"
+             "**总结：** 开源是远期理想。\n")
+    assert doc.speakers == []
+    assert "观点：闭源模型会持续领先。" in body(doc)
+    # the sample's layout stays a conversation: the host asks in bold, the guests answer plain
+    talk = md("# T\n\n**张鹏：第一问？**\n\n**姜大昕**：答一。\n\n**张鹏：第二问？**\n\n"
+              "**姜大昕**：答二。\n")
+    assert turns(talk) == {"张鹏": 2, "姜大昕": 2}
