@@ -447,14 +447,14 @@ class _Builder:
     def front_matter(self, label: str) -> None:
         """Under the title: the original title, the source line (URL as a link, then the
         metadata) and what the English is. `label` introduces the source line."""
-        lines: list[tuple[str, list[etree._Element]]] = []
+        lines: list[list[etree._Element]] = []
         title = original_title(self.doc)
         if title:
-            lines.append(("title", [_run(f"{ORIGINAL_TITLE}: "), _run(title, cjk=self.cjk)]))
+            lines.append([_run(f"{ORIGINAL_TITLE}: "), _run(title, cjk=self.cjk)])
         if source_line(self.doc):
-            lines.append(("source", self._source_runs(label)))
-        lines.append(("translation", [_run(translation_statement(self.doc))]))
-        for i, (_kind, runs) in enumerate(lines):
+            lines.append(self._source_runs(label))
+        lines.append([_run(translation_statement(self.doc))])
+        for i, runs in enumerate(lines):
             paragraph = self.add_paragraph()
             paragraph.paragraph_format.space_after = Pt(12 if i == len(lines) - 1 else 2)
             paragraph._p.extend(runs)
