@@ -110,6 +110,12 @@ class Note:
     segment: Segment
     kind: str = "editor"
     label: str = ""  # how the source introduced it (`注`, `编者注`), kept so nothing vanishes
+    # a translator's note sits right after its term in the anchor's English: the offset into
+    # `Segment.target` where the mark goes (None: at the end of the segment), and the English
+    # term the note explains (its text opens with it: "StepFun (阶跃星辰): …")
+    target_offset: int | None = None
+    term: str | None = None
+    source_offset: int | None = None  # the same in `Segment.source`, for the Chinese column
 
 
 @dataclass

@@ -214,9 +214,18 @@ def test_reference_sits_in_the_english_cell_after_its_segment(doc, files):
         tr = tc.getparent()
         assert tr.index(tc) == tr.index(tr.findall("w:tc", NS)[1])  # the English column
         run = ref.getparent()
-        end = run.getprevious()  # right after the English segment's bookmark
+        # inside the English segment's bookmark, right after the term the note explains
         start = body.find(f".//w:bookmarkStart[@w:name='{bookmark_name('bt', anchor)}']", NS)
-        assert end.tag == w("bookmarkEnd") and end.get(w("id")) == start.get(w("id"))
+        siblings = list(run.getparent())
+        end = next(e for e in siblings if e.tag == w("bookmarkEnd")
+                   and e.get(w("id")) == start.get(w("id")))
+        # inside the bookmark after its term, or (a mark at the segment's end) right after it
+        assert (siblings.index(start) < siblings.index(run) < siblings.index(end)
+                or siblings.index(run) == siblings.index(end) + 1)
+        before = "".join("".join(e.itertext()) for e in siblings[siblings.index(start):
+                                                                 siblings.index(run)])
+        if note.term and note.target_offset is not None:
+            assert before.rstrip(",0123456789").lower().endswith(note.term.lower()[-4:])
         # the Chinese cell shows the same number as plain superscript text, no second note
         zh = tr.findall("w:tc", NS)[0]
         assert zh.find(".//w:footnoteReference", NS) is None
@@ -317,6 +326,8 @@ def test_east_asian_font_on_chinese_runs(doc, files):
     assert len(chinese) == sum(1 for s in doc.segments() if s.id not in note_ids)
     for name in chinese:
         for run in bookmarked_runs(body, name):
+            if run.find("w:rPr/w:rStyle[@w:val='FootnoteReference']", NS) is not None:
+                continue  # a note mark after a term, not Chinese text
             assert run.find("w:rPr/w:rFonts", NS).get(w("eastAsia")) == "Noto Serif CJK SC"
             assert run.find("w:rPr/w:lang", NS).get(w("eastAsia")) == "zh-CN"
     for run in bookmarked_runs(body, "bt_1_3_1"):

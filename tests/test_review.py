@@ -201,6 +201,18 @@ def test_ascend_is_not_folded_to_an_everyday_word():
 
 
 # -- report --------------------------------------------------------------------------------------
+def test_report_says_what_it_covers_before_its_verdict(matcher):
+    review = _review(matcher, [("杨植麟说。", "Yang Zhilin said.")])
+    md = review_markdown(review)
+    assert review.clean and "- Result: clean" in md
+    scope = md.split("\n\n")[1]  # the paragraph under the title, above the summary
+    for covered in ("glossary term", "numbers", "names and model names",
+                    "Chinese left in the English"):
+        assert covered in scope
+    assert "not a judgement of translation quality" in scope
+    assert md.index(scope) < md.index("- Result: clean")
+
+
 def test_report_rows_grouped_with_both_languages_and_ids(matcher):
     review = _review(matcher, [
         ("大模型很贵。", "Big models are costly."),

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
-from typing import Callable
+from enum import Enum
+from typing import Callable, Container
 
 from ..errors import BitextError
 from ..model import Document, Note, Paragraph, Segment
@@ -48,6 +49,63 @@ def footnote_order(doc: Document) -> list[Note]:
 
 def footnote_numbers(doc: Document) -> dict[str, int]:
     return {n.id: i for i, n in enumerate(footnote_order(doc), start=1)}
+
+
+class NoteLabel(str, Enum):
+    """How a note introduces itself: the source's own notes are the original's, not ours."""
+
+    ORIGINAL = "Note in the original"
+    TRANSLATOR = "Translator's note"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def note_label(note: Note) -> NoteLabel:
+    return NoteLabel.TRANSLATOR if note.kind == "glossary" else NoteLabel.ORIGINAL
+
+
+def note_term(note: Note, with_source: bool) -> str | None:
+    """`StepFun (阶跃星辰)`: the term a translator's note explains, which its text opens with
+    (writers set it bold, then `: ` and the note). The English-only editions leave the Chinese
+    out (`with_source=False`): they carry no Chinese at all."""
+    if not note.term:
+        return None
+    source = note.segment.source
+    return (f"{note.term} ({source})" if with_source and source and source != note.term
+            else note.term)
+
+
+def split_at_notes(seg: Segment, text: str, notes: dict[str, Note], numbered: Container[str],
+                   lang: str = "en") -> list[tuple[str, list[str]]]:
+    """A segment's text cut at its note marks: (text, note ids marked right after it).
+
+    Every writer uses this, so a mark sits after the same word in every format. `notes` is the
+    document's notes by id; only ids in `numbered` are marked. In the English (`lang` "en")
+    offsets index `seg.target`, in the Chinese `seg.source` (used only while the shown text is
+    as long, i.e. aligned with it). Notes without a position (the source's own, or a term the
+    English does not show) and untranslated English go at the end. The last piece may be empty
+    text followed by the end-of-segment marks."""
+    cuts: dict[int, list[str]] = {}
+    for nid in seg.note_ids:
+        if nid not in numbered:
+            continue
+        note = notes.get(nid)
+        offset = None
+        if note is not None and lang == "en" and seg.target is not None:
+            offset = note.target_offset
+        elif note is not None and lang != "en" and len(text) == len(seg.source):
+            offset = note.source_offset
+        at = len(text) if offset is None else max(0, min(offset, len(text)))
+        cuts.setdefault(at, []).append(nid)
+    pieces: list[tuple[str, list[str]]] = []
+    pos = 0
+    for at in sorted(cuts):
+        pieces.append((text[pos:at], cuts[at]))
+        pos = at
+    if pos < len(text) or not pieces:
+        pieces.append((text[pos:], []))
+    return pieces
 
 
 def first_anchors(doc: Document, numbered: set[str]) -> dict[str, str]:
@@ -101,17 +159,55 @@ def source_text(seg: Segment, script: str, original: str = "simplified") -> str:
     return seg.source
 
 
+def source_details(doc: Document) -> list[str]:
+    """`Author: …`, `Published by: …`, `Date: …`…: the metadata besides the URL, as written."""
+    meta = doc.metadata
+    return [f"{label}: {value}" for label, value in (
+        ("Author", meta.author), ("Published by", meta.publisher), ("Date", meta.date),
+        ("Host", meta.host), ("Guests", ", ".join(meta.guests))) if value]
+
+
 def source_line(doc: Document) -> str | None:
     """`Source: <url> · Author: … · Date: …`: what the document says about itself, shown once
     under the title (values as written; never translated as body text). None when empty."""
     meta = doc.metadata
-    parts = [f"<{meta.source_url}>"] if meta.source_url else []
-    for label, value in (("Author", meta.author), ("Published by", meta.publisher),
-                         ("Date", meta.date), ("Host", meta.host),
-                         ("Guests", ", ".join(meta.guests))):
-        if value:
-            parts.append(f"{label}: {value}")
+    parts = ([f"<{meta.source_url}>"] if meta.source_url else []) + source_details(doc)
     return "Source: " + " · ".join(parts) if parts else None
+
+
+ORIGINAL_TITLE = "Original title"
+
+
+def original_title(doc: Document) -> str | None:
+    """The Chinese title as the original gives it: a reader of the English can find the
+    original by it (the one Chinese line the English editions carry)."""
+    if doc.metadata.title:
+        return doc.metadata.title
+    return doc.title.display if doc.title is not None else None
+
+
+_ORIGIN_WORDS = {"tm": "from a translation memory", "aligned": "aligned from an existing English "
+                 "translation", "mt": "machine-translated and not reviewed",
+                 "none": "left untranslated (shown in Chinese)"}
+
+
+def translation_statement(doc: Document) -> str:
+    """Says the English is a translation and, honestly, where each part of it came from: a
+    machine-translated edition must not pass for an edited one."""
+    origins: dict[str, int] = {}
+    for seg in doc.segments():
+        key = seg.origin if seg.target is not None else "none"
+        key = key if key in _ORIGIN_WORDS else "mt"
+        origins[key] = origins.get(key, 0) + 1
+    total = sum(origins.values())
+    parts = [f"{f'all {n}' if n == total and total > 1 else n} "
+             f"{'segment' if n == 1 else 'segments'} {_ORIGIN_WORDS[k]}"
+             for k in ("tm", "aligned", "mt", "none") if (n := origins.get(k, 0))]
+    line = "English translation of the Chinese original, made with bitext"
+    line += ": " + ", ".join(parts) + "." if parts else "."
+    if any(needs_review(seg) for seg in doc.segments()):
+        line += f" Segments marked {REVIEW_MARK} in the parallel text need review."
+    return line
 
 
 def table_cells(para: Paragraph, text: Callable[[Segment], str], joiner: str) -> list[list[str]]:

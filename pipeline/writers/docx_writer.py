@@ -59,9 +59,10 @@ from lxml import etree
 from ..model import Document, Note, Paragraph, ParagraphKind, Section, Segment
 from ..readers.docx_parallel import SOURCE_PREFIX, TARGET_PREFIX, bookmark_name
 from ..textio import atomic_write_bytes
-from .common import (REVIEW_MARK, build_date, first_anchors, footnote_numbers, footnote_order,
-                     needs_review, source_line, source_text, speaker_label, table_cells,
-                     target_text)
+from .common import (ORIGINAL_TITLE, REVIEW_MARK, build_date, first_anchors, footnote_numbers, footnote_order,
+                     needs_review, note_label, note_term, source_line, source_text,
+                     speaker_label, split_at_notes, table_cells,
+                     target_text, original_title, source_details, translation_statement)
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
 from .docx_spill import Spill
@@ -320,6 +321,7 @@ class _Builder:
         self.spill = Spill()  # long bodies leave the tree as compressed XML
         self.numbers = footnote_numbers(doc)
         self.first_anchor = first_anchors(doc, set(self.numbers))
+        self.notes_by_id = {n.id: n for n in doc.notes}
         self.referenced: set[str] = set()
         self.footnotes: FootnotesPart | None = footnotes_part(self.docx) if doc.notes else None
         _setup_styles(self.docx, self.cjk, size_pt)
@@ -335,10 +337,22 @@ class _Builder:
         return source_text(seg, self.script, self.doc.script)
 
     def segment(self, p: etree._Element, seg: Segment, lang: str) -> None:
-        """One segment's runs (bookmarked in the parallel edition), then its note marks."""
+        """One segment's runs (bookmarked in the parallel edition) with its note marks right
+        after the term each note explains, in both columns; marks at the segment's end follow
+        its bookmark, as before term placement. Marks
+        inside the bookmark are FootnoteReference-styled, which the round-trip import skips."""
         zh = lang == "zh"
-        text = self.chinese(seg) if zh else target_text(seg)
-        runs = [_run(text, bold=seg.emphasis, cjk=self.cjk if zh else None)]
+        cjk = self.cjk if zh else None
+        mine = [nid for nid in seg.note_ids if self.first_anchor.get(nid) == seg.id]
+        runs: list[etree._Element] = []
+        shown = self.chinese(seg) if zh else target_text(seg)
+        pieces = split_at_notes(seg, shown, self.notes_by_id, mine, lang)
+        for i, (text, ids) in enumerate(pieces):
+            if text:
+                runs.append(_run(text, bold=seg.emphasis, cjk=cjk))
+            if i < len(pieces) - 1:
+                runs.extend(self._marks(ids, zh=zh))
+        end = self._marks(pieces[-1][1], zh=zh)  # marks at the end: after the bookmark
         if self.parallel:
             prefix = SOURCE_PREFIX if zh else TARGET_PREFIX
             self.bookmarks.wrap(p, bookmark_name(prefix, seg.id), runs)
@@ -346,18 +360,21 @@ class _Builder:
                 p.append(_run(f" {REVIEW_MARK}"))
         else:
             p.extend(runs)
-        marks = 0
-        for nid in seg.note_ids:
-            if self.first_anchor.get(nid) != seg.id:
-                continue
-            if marks:
-                p.append(footnote_mark_run(","))  # "1,2", not "12"
-            marks += 1
+        p.extend(end)
+
+    def _marks(self, ids: list[str], *, zh: bool) -> list[etree._Element]:
+        """Note marks at one spot, "1,2" not "12": real references in the English, plain
+        superscript numbers in the Chinese (Word allows one reference per footnote)."""
+        runs: list[etree._Element] = []
+        for i, nid in enumerate(ids):
+            if i:
+                runs.append(footnote_mark_run(","))
             if zh:
-                p.append(footnote_mark_run(self.numbers[nid]))
+                runs.append(footnote_mark_run(self.numbers[nid]))
             else:
-                p.append(footnote_reference_run(self.numbers[nid]))
+                runs.append(footnote_reference_run(self.numbers[nid]))
                 self.referenced.add(nid)
+        return runs
 
     def paragraph(self, p: etree._Element, para: Paragraph, lang: str) -> None:
         """Speaker label at a turn's start, then the segments (list items are bulleted by
@@ -427,28 +444,38 @@ class _Builder:
         for lang in langs:
             self.segment(self.add_paragraph(style="Title")._p, self.doc.title, lang)
 
-    def source_line(self, label: str) -> None:
-        line = source_line(self.doc)
-        if line is None:
-            return
-        paragraph = self.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(12)
-        p = paragraph._p
-        p.append(_run(label, cjk=self.cjk if self.parallel else None))
-        if self.doc.source_url:
-            rid = self.docx.part.relate_to(self.doc.source_url, RT.HYPERLINK, is_external=True)
+    def front_matter(self, label: str) -> None:
+        """Under the title: the original title, the source line (URL as a link, then the
+        metadata) and what the English is. `label` introduces the source line."""
+        lines: list[list[etree._Element]] = []
+        title = original_title(self.doc)
+        if title:
+            lines.append([_run(f"{ORIGINAL_TITLE}: "), _run(title, cjk=self.cjk)])
+        if source_line(self.doc):
+            lines.append(self._source_runs(label))
+        lines.append([_run(translation_statement(self.doc))])
+        for i, runs in enumerate(lines):
+            paragraph = self.add_paragraph()
+            paragraph.paragraph_format.space_after = Pt(12 if i == len(lines) - 1 else 2)
+            paragraph._p.extend(runs)
+
+    def _source_runs(self, label: str) -> list[etree._Element]:
+        cjk = self.cjk if self.parallel else None
+        runs = [_run(label, cjk=cjk)]
+        url = self.doc.source_url
+        if url:
+            rid = self.docx.part.relate_to(url, RT.HYPERLINK, is_external=True)
             link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
-            run = _run(self.doc.source_url)
+            run = _run(url)
             rpr = run.get_or_add_rPr()
             rpr.get_or_add_color().set(qn("w:val"), "1F4E9A")
             rpr.get_or_add_u().set(qn("w:val"), "single")
             link.append(run)
-            p.append(link)
-        rest = line.split(" · ", 1)[1] if self.doc.source_url and " · " in line else (
-            "" if self.doc.source_url else line[len("Source: "):])
-        if rest:
-            p.append(_run((" · " if self.doc.source_url else "") + rest,
-                          cjk=self.cjk if self.parallel else None))
+            runs.append(link)
+        details = source_details(self.doc)
+        if details:
+            runs.append(_run((" · " if url else "") + " · ".join(details), cjk=cjk))
+        return runs
 
     def unanchored_notes(self) -> None:
         """References for notes no rendered segment points at, so every note is printed."""
@@ -468,12 +495,19 @@ class _Builder:
         for note in footnote_order(self.doc):
             first = self.footnotes.add_footnote(self.numbers[note.id])
             self._note_text(first, note, "en")
-            if self.parallel and note.segment.display.strip():
+            # a translator's note names its Chinese term in its first line already
+            if self.parallel and note.kind != "glossary" and note.segment.display.strip():
                 self._note_text(add_note_paragraph(first.getparent()), note, "zh")
 
     def _note_text(self, p: etree._Element, note: Note, lang: str) -> None:
         zh = lang == "zh"
         text = self.chinese(note.segment) if zh else target_text(note.segment)
+        if not zh:  # the label and the term stay outside the bookmark: not imported
+            p.append(_run(f"{note_label(note)}: "))
+            term = note_term(note, self.parallel)
+            if term:
+                p.append(_run(term, bold=True))
+                p.append(_run(": "))
         runs = [_run(text, cjk=self.cjk if zh else None)]
         if self.parallel and note.kind != "glossary":  # glossary notes are not segments
             self.bookmarks.wrap(p, bookmark_name(SOURCE_PREFIX if zh else TARGET_PREFIX,
@@ -517,7 +551,7 @@ def write_parallel_docx(doc: Document, path: Path, *, source_script: str = "simp
     b = _Builder(doc, parallel=True, source_script=source_script)
     _page(b.docx, side_mm=18, top_mm=18)
     b.title(("zh", "en"))
-    b.source_line("原文 Source: ")
+    b.front_matter("原文 Source: ")
     table = b.docx.add_table(rows=1, cols=2)
     table.style = b.docx.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -573,7 +607,7 @@ def write_english_docx(doc: Document, path: Path) -> None:
     b = _Builder(doc, parallel=False, size_pt=11)
     _page(b.docx, side_mm=25, top_mm=25)
     b.title(("en",))
-    b.source_line("Source: ")
+    b.front_matter("Source: ")
     for section in doc.sections:
         if section.number or section.title is not None:
             b.heading(b.add_paragraph(style="Heading 1")._p, section, ("en",))

@@ -15,8 +15,8 @@ images or scripts fetched, and everything readable with JS off. Design choices:
 * Glossary terms are focusable spans whose note shows on hover or focus (a tap focuses), drawn
   by CSS from `data-note`; no `title`, which would show a second, native tooltip.
 * Accessibility. `lang` on every Chinese and English element (an untranslated segment is
-  marked Chinese even in the English column), h1 → h2 only, DPUB-ARIA note roles, text colours
-  at 7:1 or better against the background.
+  marked Chinese even in the English column), h1 the title and h2… by section level,
+  DPUB-ARIA note roles, text colours at 7:1 or better against the background.
 """
 from __future__ import annotations
 
@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..model import Document, Note, Paragraph, Section, Segment
+from ..model import Document, Note, Paragraph, ParagraphKind, Section, Segment
 from ..textio import atomic_write_text
-from .common import (first_anchors, footnote_numbers, footnote_order, source_text, speaker_label,
-                     target_text)
+from .common import (ORIGINAL_TITLE, first_anchors, footnote_numbers, footnote_order, note_label, note_term,
+                     original_title, source_details, source_text, speaker_label,
+                     split_at_notes, target_text, translation_statement)
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -51,7 +52,12 @@ h1{font-size:1.7rem;line-height:1.35;margin:1.5rem 0 .5rem}
 h1>span{display:block}h1>.en{font-size:1.35rem;margin-top:.35rem}
 h2{font-size:1.25rem;line-height:1.4;margin:2.2rem 0 .6rem;padding-bottom:.25rem;
  border-bottom:1px solid var(--rule)}
-.source{color:var(--muted);font-size:.95rem;overflow-wrap:anywhere}
+.source{color:var(--muted);font-size:.95rem;overflow-wrap:anywhere}.source p{margin:.15rem 0}
+h3,h4,h5,h6{font-size:1.1rem;line-height:1.4;margin:1.6rem 0 .5rem}
+pre.code{margin:.6rem .4rem;padding:.6rem .8rem;background:var(--pair);border-radius:.3rem;
+ overflow-x:auto;font:.9rem/1.5 "DejaVu Sans Mono",Consolas,monospace;white-space:pre}
+.tbl table{border-collapse:collapse;font-size:.95rem}
+.tbl th,.tbl td{border:1px solid var(--rule);padding:.2rem .5rem;text-align:left;vertical-align:top}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .toggle{display:inline-flex;border:1px solid var(--link);border-radius:.4rem;overflow:hidden;
  margin:.5rem 0 1rem}
@@ -139,10 +145,12 @@ class _Page:
     numbers: dict[str, int] = field(init=False)
     first: dict[str, str] = field(init=False)
     term_notes: dict[str, str] = field(init=False)
+    notes: dict[str, Note] = field(init=False)
 
     def __post_init__(self) -> None:
         self.numbers = footnote_numbers(self.doc)
         self.first = first_anchors(self.doc, set(self.numbers))
+        self.notes = {n.id: n for n in self.doc.notes}
         self.term_notes = {n.segment.source: target_text(n.segment) for n in self.doc.notes
                            if n.kind == "glossary"}
 
@@ -179,19 +187,38 @@ class _Page:
                 kept.append(span)
         return kept
 
-    def _marked(self, seg: Segment, lang: str, text: str) -> str:
+    def _marked(self, seg: Segment, lang: str, text: str, cuts: dict[int, str]) -> str:
+        """Escaped text with term spans, and `cuts` (offset -> note references) inserted; a
+        cut inside a term span moves to the span's end."""
+        spans = self._terms(seg, lang, text)
+        moved: dict[int, str] = {}
+        for at, refs in cuts.items():
+            for span in spans:
+                if span.start < at < span.end:
+                    at = span.end
+            moved[at] = moved.get(at, "") + refs
         out, pos = [], 0
-        for span in self._terms(seg, lang, text):
-            out.append(escape(text[pos:span.start]))
+
+        def plain(end: int) -> None:
+            nonlocal pos
+            for at in sorted(k for k in moved if pos <= k <= end):
+                out.append(escape(text[pos:at]) + moved.pop(at))
+                pos = at
+            out.append(escape(text[pos:end]))
+            pos = end
+
+        for span in spans:
+            plain(span.start)
             out.append(f'<span class="term" tabindex="0" data-note="{escape(span.note)}">'
                        f"{escape(text[span.start:span.end])}</span>")
             pos = span.end
-        out.append(escape(text[pos:]))
+        plain(len(text))
+        out.extend(moved[k] for k in sorted(moved))  # past the end: never lost
         return "".join(out)
 
-    def _refs(self, seg: Segment, lang: str) -> str:
+    def _refs(self, seg: Segment, lang: str, ids: list[str] | None = None) -> str:
         out = []
-        for nid in seg.note_ids:
+        for nid in seg.note_ids if ids is None else ids:
             if nid not in self.numbers:
                 continue
             n = self.numbers[nid]
@@ -210,12 +237,20 @@ class _Page:
         untranslated = lang == "en" and seg.target is None
         text = (source_text(seg, self.script, self.doc.script) if lang == "zh"
                 else target_text(seg))
-        body = self._marked(seg, lang, text)
+        cuts: dict[int, str] = {}
+        end = ""
+        pos = 0
+        for piece, ids in split_at_notes(seg, text, self.notes, self.numbers, lang):
+            pos += len(piece)
+            if pos < len(text):
+                cuts[pos] = self._refs(seg, lang, ids)
+            else:
+                end = self._refs(seg, lang, ids)
+        body = self._marked(seg, lang, text, cuts)
         if seg.emphasis:
             body = f"<strong>{body}</strong>"
         marks = f' class="s untranslated" lang="{self.zh_lang}"' if untranslated else ' class="s"'
-        return (f'<span{marks} data-s="{escape(seg.id)}">{body}</span>'
-                + self._refs(seg, lang))
+        return f'<span{marks} data-s="{escape(seg.id)}">{body}</span>' + end
 
     def cell(self, tag: str, lang: str, inner: str) -> str:
         """An element of one language column: its class hides it under the language switch."""
@@ -225,6 +260,10 @@ class _Page:
     # -- blocks
 
     def paragraph(self, para: Paragraph) -> str:
+        if para.kind == ParagraphKind.CODE:
+            return self.code(para)
+        if para.kind == ParagraphKind.TABLE:
+            return self.table(para)
         cells = []
         for lang in self.langs:
             joiner = " " if lang == "en" else ""
@@ -238,9 +277,30 @@ class _Page:
         kind = " li" if para.kind == "list_item" else ""
         return f'<div class="pair{kind}">{"".join(cells)}</div>'
 
+    @staticmethod
+    def code(para: Paragraph) -> str:
+        """A code block verbatim, once (it is not translated), across both columns."""
+        lang = f' class="language-{escape(para.language)}"' if para.language else ""
+        return f'<pre class="code"><code{lang}>{escape(para.verbatim)}</code></pre>'
+
+    def table(self, para: Paragraph) -> str:
+        """The table in each language column, first row as header, every cell's segments
+        rendered like running text (so they highlight with their counterparts)."""
+        cells = []
+        for lang in self.langs:
+            joiner = " " if lang == "en" else ""
+            rows = []
+            for r, row in enumerate(para.table_rows()):
+                tag = "th" if r == 0 else "td"
+                rows.append("<tr>" + "".join(
+                    f"<{tag}>{joiner.join(self.segment(seg, lang) for seg in cell)}</{tag}>"
+                    for cell in row) + "</tr>")
+            cells.append(self.cell("div", lang, f'<table>{"".join(rows)}</table>'))
+        return f'<div class="pair tbl">{"".join(cells)}</div>'
+
     def heading_text(self, section: Section, lang: str, *, links: bool = True) -> str:
         """`01 · title`; with both columns shown, CSS hides the English copy of the number."""
-        number = f'<span class="num">{escape(section.number)}'
+        number = f'<span class="num">{escape(section.number or "")}'
         if section.title is None:
             return number + "</span>" if section.number else ""
         title = (self.segment(section.title, lang) if links else
@@ -253,7 +313,8 @@ class _Page:
         if section.number or section.title is not None:
             cells = "".join(self.cell("span", lang, self.heading_text(section, lang))
                             for lang in self.langs)
-            out.append(f'<h2 class="pair" id="{self.section_id(section)}">{cells}</h2>')
+            tag = f"h{min(6, 1 + max(1, section.level))}"  # h1 is the title
+            out.append(f'<{tag} class="pair" id="{self.section_id(section)}">{cells}</{tag}>')
         out.extend(self.paragraph(p) for p in section.paragraphs)
         return "\n".join(out)
 
@@ -278,14 +339,17 @@ class _Page:
 
     def note(self, note: Note) -> str:
         n = self.numbers[note.id]
-        label = "Editor's note" if note.kind == "editor" else "Translator's note"
+        label = note_label(note)
+        term = note_term(note, "zh" in self.langs)
         back = ""
         if note.id in self.first:
             back = "".join(
                 f'<a class="back" href="#{self._ref_id(n, lang)}" role="doc-backlink" '
                 f'aria-label="back to the {"Chinese" if lang == "zh" else "English"} text">↩'
                 f'{"中" if lang == "zh" else ""}</a>' for lang in reversed(self.langs))
-        parts = [self.cell("p", "en", f"<em>{label}:</em> {escape(target_text(note.segment))}"
+        parts = [self.cell("p", "en", f"<em>{label}:</em> "
+                            f"{f'<b>{escape(term)}</b>: ' if term else ''}"
+                            f"{escape(target_text(note.segment))}"
                             f"{back}")]
         if "zh" in self.langs and note.kind == "editor" and note.segment.display.strip():
             parts.append(self.cell("p", "zh", escape(source_text(note.segment, self.script,
@@ -302,6 +366,22 @@ class _Page:
                 f'<h2 id="notes-h">{heading}</h2><ol>'
                 + "\n".join(self.note(n) for n in notes) + "</ol></section>")
 
+    def front_matter(self) -> str:
+        """Under the title: the original title, the source (linked) and its metadata, and
+        what the English is."""
+        doc, lines = self.doc, []
+        title = original_title(doc)
+        if title:
+            lines.append(f'{ORIGINAL_TITLE}: <span lang="{self.zh_lang}">{escape(title)}</span>')
+        details = source_details(doc)
+        if doc.source_url or details:
+            label = self.cell("span", "zh", "原文") + " " if "zh" in self.langs else ""
+            parts = ([f'<a href="{escape(doc.source_url)}">{escape(doc.source_url)}</a>']
+                     if doc.source_url else []) + [escape(d) for d in details]
+            lines.append(f'{label}<span lang="en">Source:</span> ' + " · ".join(parts))
+        lines.append(f"<em>{escape(translation_statement(doc))}</em>")
+        return '<div class="source">' + "".join(f"<p>{line}</p>" for line in lines) + "</div>"
+
     def render(self) -> str:
         doc = self.doc
         title = target_text(doc.title) if doc.title else Path(doc.path).stem
@@ -310,11 +390,7 @@ class _Page:
         if doc.title is not None:
             h1 = "<h1>" + "".join(self.cell("span", lang, self.segment(doc.title, lang))
                                   for lang in self.langs) + "</h1>"
-        source = ""
-        if doc.source_url:
-            label = self.cell("span", "zh", "原文") + " " if parallel else ""
-            source = (f'<p class="source">{label}<span lang="en">Source:</span> '
-                      f'<a href="{escape(doc.source_url)}">{escape(doc.source_url)}</a></p>')
+        source = self.front_matter()
         radios = toggle = ""
         if parallel:
             radios = ('<input type="radio" name="view" id="v-both" class="vh" checked>'

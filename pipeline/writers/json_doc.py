@@ -42,6 +42,13 @@ def segment_to_dict(seg: Segment) -> dict[str, Any]:
     return out
 
 
+def _note_place(note: Note) -> dict:
+    """A translator's note's term and where its marks go (only when set: the source's own
+    notes sit at the end of their segment)."""
+    return {k: v for k, v in (("term", note.term), ("target_offset", note.target_offset),
+                              ("source_offset", note.source_offset)) if v is not None}
+
+
 def document_to_dict(doc: Document) -> dict[str, Any]:
     return {
         "schema": SCHEMA_VERSION,
@@ -63,7 +70,8 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
             } for p in sec.paragraphs],
         } for sec in doc.sections],
         "notes": [{"id": n.id, "anchor": n.anchor, "kind": n.kind, "source": n.segment.source,
-                   "target": n.segment.target, "segment": segment_to_dict(n.segment)}
+                   "target": n.segment.target, "segment": segment_to_dict(n.segment),
+                   **_note_place(n)}
                   for n in doc.notes],
         "dropped": [{"kind": d.kind, "text": d.text, "line": d.line} for d in doc.dropped],
     }
@@ -133,7 +141,9 @@ def document_from_dict(data: dict[str, Any]) -> Document:
         seg = segment_from_dict(n["segment"]) if n.get("segment") else Segment(
             id=n["id"], source=n["source"], target=n.get("target"))
         doc.notes.append(Note(id=n["id"], anchor=n["anchor"], segment=seg,
-                              kind=n.get("kind", "editor")))
+                              kind=n.get("kind", "editor"), term=n.get("term"),
+                              target_offset=n.get("target_offset"),
+                              source_offset=n.get("source_offset")))
     doc.dropped = [Dropped(d["kind"], d["text"], d.get("line", 0)) for d in data.get("dropped", [])]
     return doc
 

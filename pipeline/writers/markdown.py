@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from ..model import Document, Paragraph, ParagraphKind, Segment
 from ..textio import atomic_write_text
-from .common import (REVIEW_MARK, footnote_numbers, footnote_order, needs_review, source_line,
-                     source_text, speaker_label, table_cells, target_text)
+from .common import (ORIGINAL_TITLE, REVIEW_MARK, footnote_numbers, footnote_order, needs_review, note_label,
+                     note_term, source_line, source_text, speaker_label, split_at_notes,
+                     table_cells, target_text, translation_statement, original_title)
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -29,16 +30,23 @@ def escape(text: str) -> str:
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _refs(seg: Segment, numbers: dict[str, int]) -> str:
-    return "".join(f"[^{numbers[n]}]" for n in seg.note_ids if n in numbers)
+def _english(doc: Document, seg: Segment, numbers: dict[str, int]) -> str:
+    """The English with each `[^n]` right after the term its note explains."""
+    notes = {n.id: n for n in doc.notes}
+    return "".join(escape(text) + "".join(f"[^{numbers[n]}]" for n in ids)
+                   for text, ids in split_at_notes(seg, target_text(seg), notes, numbers))
 
 
-def _marks(seg: Segment, numbers: dict[str, int]) -> str:
-    """The Chinese column's note numbers as plain superscript digits: a second `[^n]` reference
-    would make pandoc print every note twice (GFM and markdown-it merge them instead), so only
-    the English side links to the note."""
-    return "⁽" + ",".join(str(numbers[n]) for n in seg.note_ids if n in numbers).translate(
-        _SUPERSCRIPT) + "⁾" if any(n in numbers for n in seg.note_ids) else ""
+def _chinese(doc: Document, seg: Segment, numbers: dict[str, int], script: str) -> str:
+    """The Chinese with its note numbers after the terms, as plain superscript digits: a second
+    `[^n]` reference would make pandoc print every note twice (GFM and markdown-it merge them
+    instead), so only the English side links to the note."""
+    notes = {n.id: n for n in doc.notes}
+    text = source_text(seg, script, doc.script)
+    return "".join(
+        escape(piece) + ("⁽" + ",".join(str(numbers[n]) for n in ids).translate(_SUPERSCRIPT)
+                         + "⁾" if ids else "")
+        for piece, ids in split_at_notes(seg, text, notes, numbers, lang="zh"))
 
 
 def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int],
@@ -48,9 +56,9 @@ def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int
     joiner = " " if lang == "en" else ""
     groups: list[tuple[bool, list[str]]] = []
     for seg in para.segments:
-        text = (escape(target_text(seg)) + _refs(seg, numbers)
+        text = (_english(doc, seg, numbers)
                 + (f" {REVIEW_MARK}" if marks and needs_review(seg) else "") if lang == "en"
-                else escape(source_text(seg, script, doc.script)) + _marks(seg, numbers))
+                else _chinese(doc, seg, numbers, script))
         if groups and groups[-1][0] == seg.emphasis:
             groups[-1][1].append(text)
         else:
@@ -103,17 +111,32 @@ def _section_heading(number: str | None, title: str | None, level: int = 1) -> s
         x for x in (number, escape(title) if title else None) if x)
 
 
+def _front_matter(doc: Document) -> list[str]:
+    """The block under the title: original title, source and metadata, and what the English
+    is. One paragraph, lines joined by hard breaks (`\\` at a line's end: CommonMark)."""
+    lines = []
+    title = original_title(doc)
+    if title:
+        lines.append(f"*{ORIGINAL_TITLE}:* {escape(title)}")
+    source = source_line(doc)
+    if source:
+        lines.append(source)
+    lines.append(f"*{escape(translation_statement(doc))}*")
+    return ["\\\n".join(lines), ""]
+
+
 def _footnotes(doc: Document, numbers: dict[str, int], langs: tuple[str, ...],
                script: str = "simplified") -> list[str]:
     lines = []
     for note in footnote_order(doc):
         parts = []
         if "en" in langs:
-            parts.append(escape(target_text(note.segment)))
+            term = note_term(note, "zh" in langs)
+            parts.append((f"**{escape(term)}**: " if term else "")
+                         + escape(target_text(note.segment)))
         if "zh" in langs and note.kind == "editor":
             parts.append(escape(source_text(note.segment, script, doc.script)))
-        label = "Editor's note" if note.kind == "editor" else "Translator's note"
-        lines.append(f"[^{numbers[note.id]}]: *{label}:* " + " / ".join(parts))
+        lines.append(f"[^{numbers[note.id]}]: *{note_label(note)}:* " + " / ".join(parts))
     return lines
 
 
@@ -121,9 +144,8 @@ def english_markdown(doc: Document) -> str:
     numbers = footnote_numbers(doc)
     out: list[str] = []
     if doc.title:
-        out += [f"# {escape(target_text(doc.title))}{_refs(doc.title, numbers)}", ""]
-    if source_line(doc):
-        out += [source_line(doc), ""]
+        out += [f"# {_english(doc, doc.title, numbers)}", ""]
+    out += _front_matter(doc)
     for section in doc.sections:
         heading = _section_heading(section.number, target_text(section.title)
                                    if section.title else None, section.level)
@@ -153,11 +175,9 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
     out: list[str] = []
     if doc.title:
         # one H1 holding both titles: two would give the page two titles in every renderer
-        out += [f"# {escape(source_text(doc.title, script, doc.script))}"
-                f"{_marks(doc.title, numbers)} / {escape(target_text(doc.title))}"
-                f"{_refs(doc.title, numbers)}", ""]
-    if source_line(doc):
-        out += [source_line(doc), ""]
+        out += [f"# {_chinese(doc, doc.title, numbers, script)}"
+                f" / {_english(doc, doc.title, numbers)}", ""]
+    out += _front_matter(doc)
     for section in doc.sections:
         zh = _section_heading(section.number,
                               source_text(section.title, script, doc.script) if section.title else None,

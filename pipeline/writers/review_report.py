@@ -53,8 +53,16 @@ def _summary(review: Review) -> list[str]:
             f"- Result: {state}"]
 
 
+SCOPE = ("What this review covers: each glossary term rendered as the glossary says, and "
+         "rendered the same way throughout; numbers, names and model names carried over; "
+         "Chinese left in the English. It is not a judgement of translation quality: \"clean\" "
+         "means none of these checks found a problem, not that the English reads well or is "
+         "accurate. An editor still reads the text against the original.")
+
+
 def review_markdown(review: Review, title: str = "Term review") -> str:
-    lines = [f"# {title}", "", *_summary(review), ""]
+    # the scope first: a reader must not take "clean" for a verdict on the translation
+    lines = [f"# {title}", "", SCOPE, "", *_summary(review), ""]
     by_kind: dict[Kind, list[Issue]] = {}
     for issue in review.issues:
         by_kind.setdefault(issue.kind, []).append(issue)
