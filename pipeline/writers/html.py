@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..model import Document, Note, Paragraph, Section, Segment
 from ..textio import atomic_write_text
-from .common import (first_anchors, footnote_numbers, footnote_order, source_text, speaker_label,
-                     target_text)
+from .common import (REVIEW_MARK, first_anchors, footnote_numbers, footnote_order, needs_review,
+                     source_text, speaker_label, target_text)
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -214,8 +214,11 @@ class _Page:
         if seg.emphasis:
             body = f"<strong>{body}</strong>"
         marks = f' class="s untranslated" lang="{self.zh_lang}"' if untranslated else ' class="s"'
+        # the review mark sits outside the span, as in the DOCX (parallel page only)
+        review = (f' <span class="review" title="check this pair">{REVIEW_MARK}</span>'
+                  if lang == "en" and "zh" in self.langs and needs_review(seg) else "")
         return (f'<span{marks} data-s="{escape(seg.id)}">{body}</span>'
-                + self._refs(seg, lang))
+                + self._refs(seg, lang) + review)
 
     def cell(self, tag: str, lang: str, inner: str) -> str:
         """An element of one language column: its class hides it under the language switch."""
@@ -240,7 +243,7 @@ class _Page:
 
     def heading_text(self, section: Section, lang: str, *, links: bool = True) -> str:
         """`01 · title`; with both columns shown, CSS hides the English copy of the number."""
-        number = f'<span class="num">{escape(section.number)}'
+        number = f'<span class="num">{escape(section.number or "")}'
         if section.title is None:
             return number + "</span>" if section.number else ""
         title = (self.segment(section.title, lang) if links else
