@@ -301,3 +301,29 @@ def test_labse_backend_needs_its_library():
             load_embedder("labse", cache="none")
     else:
         pytest.skip("sentence-transformers is installed; loading LaBSE would need its weights")
+
+
+def test_merging_two_sentences_of_a_table_cell_keeps_the_grid():
+    from pipeline.model import Document, Paragraph, ParagraphKind, Segment
+    from pipeline.stages.align import AlignmentReport, Bead, ZhBlock, apply
+
+    segs = [Segment(f"s{k}", text) for k, text in enumerate(["模型", "它很快。", "它很小。", "数"])]
+    table = Paragraph("p1", segs, kind=ParagraphKind.TABLE, cells=[[1, 2], [1, 0]])
+    report = AlignmentReport(beads=[Bead(segs[1:3], ["It is fast and small."], 0.9, 0.5)])
+    apply(Document(title=None), report, [ZhBlock(BlockKind.TABLE, segs, table)])
+    assert table.cells == [[1, 1], [1, 0]]
+    assert [[s.source for s in c] for c in table.table_rows()[0]] == [["模型"], ["它很快。它很小。"]]
+    assert table.table_rows()[0][1][0].target == "It is fast and small."
+
+
+def test_english_metadata_lines_stay_out_of_the_body(tmp_path):
+    # the same header rules as the Chinese side: `作者：…` there is metadata, so `Author: …` here
+    path = tmp_path / "en.md"
+    path.write_text("# A Title\n\nAuthor: Jane Doe\n\n[mp.weixin.qq.com](https://mp.weixin.qq.com/s/x)"
+                    "\n\nThe body starts here. It goes on.\n\nSee [LongBench](https://github.com/"
+                    "THUDM/LongBench) for the benchmark.\n", encoding="utf-8")
+    text = read_english(path)
+    assert [(d.kind, d.text) for d in text.dropped] == [
+        ("metadata", "Author: Jane Doe"), ("source-line", "mp.weixin.qq.com")]
+    assert text.sentences() == ["A Title", "The body starts here.", "It goes on.",
+                                "See LongBench for the benchmark."]

@@ -106,12 +106,32 @@ def table_block(block: Block) -> EnglishBlock:
     return EnglishBlock(BlockKind.TABLE, block.text, sentences, line=block.line, cells=cells)
 
 
+def header_lines(blocks: list[Block]) -> dict[int, str]:
+    """Blocks the Chinese side's own header rules read as metadata (`Author: …`, a byline, the
+    source link under the title), by index, with their drop kind: the Chinese reader keeps those
+    out of the body, so the English ones must stay out too, listed, never aligned as text."""
+    from ..structure import code, header
+    from ..structure.items import Context, DropKind, Role, make_item
+
+    ctx = Context(items=[make_item(b, "simplified") for b in blocks], script="simplified",
+                  plain=False)
+    code.recognise(ctx)
+    header.recognise(ctx)
+    return {i: str(item.drop or DropKind.METADATA) for i, item in enumerate(ctx.items)
+            if item.role in (Role.METADATA, Role.DROPPED) and item.kind != "omitted"}
+
+
 def read_english(path: Path | str) -> EnglishText:
     path = Path(path)
     out = EnglishText(path=str(path))
-    for block in file_blocks(path):
+    blocks = file_blocks(path)
+    metadata = header_lines(blocks)
+    for index, block in enumerate(blocks):
         raw = block.text
         text = _SPACE.sub(" ", raw).strip()
+        if index in metadata:
+            out.dropped.append(Dropped(metadata[index], text, block.line))
+            continue
         if block.kind in ("image", "rule", "html", "front_matter", "omitted") or not text:
             if text or block.kind != "para":
                 out.dropped.append(Dropped(str(block.kind), text or " ".join(block.links),

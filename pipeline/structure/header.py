@@ -28,6 +28,7 @@ _REPOSTED = re.compile(r"^\s*以下文章来源于\s*(?P<pub>[^，,]+?)\s*[，,]
 _DATE = re.compile(r"\d{4}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?")
 _ANYWHERE = {k for k, f in KEYS.items() if f.value == "source_url" and not k.isascii()}
 _URL_ONLY = re.compile(r"^\s*<?https?://\S+>?\s*$")
+_SENTENCE_END = re.compile(r"[。！？]|[.!?](?:\s|$)")  # a link inside a sentence is body text
 
 
 def recognise(ctx: Context) -> None:
@@ -113,7 +114,7 @@ def _source_line(ctx: Context, item: Item) -> bool:
     URL) is where the article came from."""
     links = [h for h in item.block.links if h.startswith("http")]
     bare = _URL_ONLY.match(item.text)
-    if not (links or bare) or len(item.text) >= 120 or re.search("[。！？]", item.simple):
+    if not (links or bare) or len(item.text) >= 120 or _SENTENCE_END.search(item.simple):
         return False  # a line that ends a sentence is body text that happens to hold a link
     if links and len(links) != len(item.block.links):
         return False
