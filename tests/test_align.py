@@ -85,14 +85,33 @@ def test_fixture_pairs_meet_the_quality_bar(embedder):
     assert total.precision >= 0.9 and total.recall >= 0.85, total
 
 
+def test_tables_pair_cell_by_cell_and_code_verbatim(embedder):
+    doc, report = align_files(FIXTURES / "agent" / "zh.md", FIXTURES / "agent" / "en.md",
+                              embedder=embedder)
+    table = next(p for s in doc.sections for p in s.paragraphs if p.kind == "table")
+    header = [[s.target for s in cell] for cell in table.table_rows()[0]]
+    assert header == [["Models"], ["Tool-Integrated"], ["MATH"]]
+    assert [[s.target for s in cell] for cell in table.table_rows()[4]] == [
+        ["gpt-4-0125-preview"], ["w/o"], ["64.2"]]
+    assert not any(t in ("Models", "64.2") for t, _ in report.english_only)
+    # four code blocks, the same on both sides: paired, kept verbatim, nothing English-only
+    assert len(report.code) == 4 and all(not zh.segments for zh, _ in report.code)
+    assert "--no-do_infer" in report.code[3][0].verbatim
+    assert not any("streaming_inference.py \\" in t for t, _ in report.english_only)
+
+
 def test_every_unit_is_paired_or_reported(embedder):
     doc, report = align_files(FIXTURES / "ktransformers" / "zh.md",
                               FIXTURES / "ktransformers" / "en.md", embedder=embedder)
     english = read_english(FIXTURES / "ktransformers" / "en.md")
     targets = _key(" ".join(s.target or "" for s in doc.segments()))
     orphans = {_key(t) for t, _ in report.english_only}
+    # code is paired with the same code, verbatim (it is never translated, so it has no target)
+    code = {_key(en.text) for zh, en in report.code if _key(zh.verbatim) == _key(en.text)}
+    assert code and "kt_backend: AMXBF16" in " ".join(zh.verbatim for zh, _ in report.code)
     for sentence in english.sentences():
-        assert _key(sentence) in targets or _key(sentence) in orphans, sentence
+        assert (_key(sentence) in targets or _key(sentence) in code
+                or _key(sentence) in orphans), sentence
     # the Chinese-only install-check section stays untranslated and flagged, never paired
     seg = next(s for s in doc.segments() if s.source.startswith("必须同时安装带 KT 公共接口"))
     assert seg.target is None and Flag.CHINESE_ONLY.value in seg.flags
@@ -155,8 +174,12 @@ def test_align_command_writes_every_format(embedder, tmp_path, capsys):
     assert main(["align", str(src / "zh.md"), str(src / "en.md"), "-o", str(out), "--cache",
                  cache, "-q"]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["zh.align.md", "zh.en.docx", "zh.en.md", "zh.json", "zh.parallel.docx",
-                     "zh.parallel.md", "zh.review.md", "zh.tmx", "zh.xlf"]
+    assert names == ["zh.align.md", "zh.en.docx", "zh.en.html", "zh.en.md", "zh.json",
+                     "zh.parallel.docx", "zh.parallel.html", "zh.parallel.md", "zh.review.md",
+                     "zh.tmx", "zh.xlf"]
+    for name in ("zh.parallel.html", "zh.en.html"):
+        page = (out / name).read_text(encoding="utf-8")
+        assert "In docker.Makefile, you can customize the base image" in page
     parallel = (out / "zh.parallel.md").read_text(encoding="utf-8")
     assert "> 在docker.Makefile可自定义基础镜像" in parallel
     assert "> In docker.Makefile, you can customize the base image" in parallel
@@ -175,17 +198,25 @@ def test_low_confidence_pairs_are_marked_for_the_editor(embedder, tmp_path):
     src = FIXTURES / "ktransformers"
     out = tmp_path / "out"
     assert main(["align", str(src / "zh.md"), str(src / "en.md"), "-o", str(out), "--cache",
-                 str(Path(embedder.cache.path)), "-q", "--formats", "xlf,parallel.md,json"]) == 0
+                 str(Path(embedder.cache.path)), "-q", "--formats",
+                 "xlf,parallel.md,parallel.html,en.html,json"]) == 0
     data = json.loads((out / "zh.json").read_text(encoding="utf-8"))
     segs = [s for sec in data["sections"] for p in sec["paragraphs"] for s in p["segments"]]
     low = [s for s in segs if Flag.LOW_CONFIDENCE.value in s.get("flags", [])]  # body text
     assert low, "the fixture has doubtful pairs"
     xlf = (out / "zh.xlf").read_text(encoding="utf-8")
-    unit = re.search(rf'<trans-unit id="{re.escape(low[0]["id"])}">.*?</trans-unit>', xlf, re.S)
+    unit = re.search(rf'<trans-unit id="{re.escape(low[0]["id"])}"[^>]*>.*?</trans-unit>', xlf,
+                     re.S)
     assert 'state="needs-review-translation"' in unit.group(0)
     assert "align:low-confidence" in unit.group(0)
     parallel = (out / "zh.parallel.md").read_text(encoding="utf-8")
     assert f"{low[0]['target']} ⚠" in parallel.replace("\\", "")
+    # the HTML parallel page marks it the same way, after the English; the English page does not
+    page = (out / "zh.parallel.html").read_text(encoding="utf-8")
+    span = re.search(rf'<p class="en"[^>]*>.*?data-s="{re.escape(low[0]["id"])}">(.*?)</span>'
+                     rf'( <span class="review"[^>]*>⚠</span>)?', page)
+    assert span.group(2), "low-confidence English carries the review mark"
+    assert "⚠" not in (out / "zh.en.html").read_text(encoding="utf-8")
     report = (out / "zh.align.md").read_text(encoding="utf-8")
     assert "Download a Hub bundle locally first." not in report  # paired (1–2), not orphaned
     assert "See the BF16 and INT8 examples under examples/ktransformers/train_lora/." in report
@@ -270,3 +301,29 @@ def test_labse_backend_needs_its_library():
             load_embedder("labse", cache="none")
     else:
         pytest.skip("sentence-transformers is installed; loading LaBSE would need its weights")
+
+
+def test_merging_two_sentences_of_a_table_cell_keeps_the_grid():
+    from pipeline.model import Document, Paragraph, ParagraphKind, Segment
+    from pipeline.stages.align import AlignmentReport, Bead, ZhBlock, apply
+
+    segs = [Segment(f"s{k}", text) for k, text in enumerate(["模型", "它很快。", "它很小。", "数"])]
+    table = Paragraph("p1", segs, kind=ParagraphKind.TABLE, cells=[[1, 2], [1, 0]])
+    report = AlignmentReport(beads=[Bead(segs[1:3], ["It is fast and small."], 0.9, 0.5)])
+    apply(Document(title=None), report, [ZhBlock(BlockKind.TABLE, segs, table)])
+    assert table.cells == [[1, 1], [1, 0]]
+    assert [[s.source for s in c] for c in table.table_rows()[0]] == [["模型"], ["它很快。它很小。"]]
+    assert table.table_rows()[0][1][0].target == "It is fast and small."
+
+
+def test_english_metadata_lines_stay_out_of_the_body(tmp_path):
+    # the same header rules as the Chinese side: `作者：…` there is metadata, so `Author: …` here
+    path = tmp_path / "en.md"
+    path.write_text("# A Title\n\nAuthor: Jane Doe\n\n[mp.weixin.qq.com](https://mp.weixin.qq.com/s/x)"
+                    "\n\nThe body starts here. It goes on.\n\nSee [LongBench](https://github.com/"
+                    "THUDM/LongBench) for the benchmark.\n", encoding="utf-8")
+    text = read_english(path)
+    assert [(d.kind, d.text) for d in text.dropped] == [
+        ("metadata", "Author: Jane Doe"), ("source-line", "mp.weixin.qq.com")]
+    assert text.sentences() == ["A Title", "The body starts here.", "It goes on.",
+                                "See LongBench for the benchmark."]

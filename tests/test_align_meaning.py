@@ -1,6 +1,7 @@
 """The meaning check on clean human pairs (the fixtures' gold) and on errors planted in them."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,6 @@ def test_check_command_takes_meaning(tmp_path, capsys, embedder):
     code = main(["check", str(path), "--meaning", "--cache", str(embedder.cache.path)])
     out = capsys.readouterr().out
     assert code == 1
-    assert f"{segments[3].id}: meaning:mismatch" in out
-    report = (tmp_path / "pairs.review.md").read_text(encoding="utf-8")
-    assert "meaning:mismatch" in report
+    assert f"{segments[3].id}: check: meaning: mismatch" in out  # check's line: id, severity, kind
+    report = (tmp_path / "pairs.check.md").read_text(encoding="utf-8")
+    assert re.search(rf"\| {segments[3].id} \| check \| mismatch: the English of ", report)

@@ -58,8 +58,12 @@ class Block:
     @property
     def text(self) -> str:
         if self.kind == BlockKind.TABLE:
-            return "\n".join(" | ".join(_text(c) for c in row) for row in self.rows)
+            return "\n".join(" | ".join(row) for row in self.cell_texts())
         return _text(self.spans)
+
+    def cell_texts(self) -> list[list[str]]:
+        """A table's cells as plain text, row by row (empty for other blocks)."""
+        return [[_text(c) for c in row] for row in self.rows]
 
     @property
     def links(self) -> list[str]:

@@ -1,8 +1,9 @@
 """The English side of `bitext align`: any supported file → blocks of English sentences.
 
 The Chinese side goes through `read_document` (sections, speakers, notes); English needs none of
-the Chinese page-furniture rules, only what alignment follows: headings, paragraphs, list items
-and code, each with its sentences. Code is kept apart so it is paired verbatim, never split.
+the Chinese page-furniture rules, only what alignment follows: headings, paragraphs, list items,
+tables (sentences per cell) and code, each with its sentences. Code is kept apart so it is
+paired verbatim, never split; the block readers already mark it (`BlockKind.CODE`).
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from ..textio import decode, read_bytes
 from .blocks import Block
 
 _SPACE = re.compile(r"\s+")
-MARKDOWN = (".md", ".markdown")
 # a sentence ends at . ! ? (with closing quotes/brackets) before a space and a capital, a quote
 # or a bracket; Chinese rules (segment.py) keep "2.0. Next" whole because of "v1. 2"
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"“'‘(\[`A-Z0-9])")
@@ -50,6 +50,7 @@ class BlockKind(str, Enum):
     PARA = "para"
     LIST_ITEM = "list_item"
     CODE = "code"
+    TABLE = "table"
 
 
 @dataclass
@@ -59,6 +60,7 @@ class EnglishBlock:
     sentences: list[str]
     level: int = 0
     line: int = 0
+    cells: list[list[int]] = field(default_factory=list)  # table: sentences per cell, per row
 
 
 @dataclass
@@ -71,19 +73,8 @@ class EnglishText:
         return [s for b in self.blocks for s in b.sentences]
 
 
-def code_lines(text: str) -> set[int]:
-    """1-based first lines of fenced and indented code in Markdown: the block reader turns code
-    into plain paragraphs, and alignment must know which ones they were. Parsed with the
-    Markdown reader's own parser and nesting cap, so the line numbers agree with its blocks."""
-    from .markdown import _PARSER, _flatten
-
-    return {tok.map[0] + 1 for tok in _PARSER.parse(_flatten(text))
-            if tok.type in ("fence", "code_block") and tok.map}
-
-
-def file_blocks(path: Path) -> tuple[list[Block], set[int]]:
-    """Blocks of any supported file with the same readers `read_document` uses, plus the lines
-    where code starts (Markdown only: DOCX and text have no code markup)."""
+def file_blocks(path: Path) -> list[Block]:
+    """Blocks of any supported file with the same readers `read_document` uses."""
     from . import SUPPORTED, TEXT_READERS
 
     data = read_bytes(path)
@@ -96,35 +87,62 @@ def file_blocks(path: Path) -> tuple[list[Block], set[int]]:
 
         if not data:
             raise BitextError("file is empty", path=str(path), hint="give a DOCX with text in it")
-        return read_docx(data, str(path)), set()
-    text = decode(data, str(path))
-    code = code_lines(text) if suffix in MARKDOWN else set()
-    return TEXT_READERS[suffix](text), code
+        return read_docx(data, str(path))
+    return TEXT_READERS[suffix](decode(data, str(path)))
 
 
-def file_code_lines(path: Path) -> set[int]:
-    """Code lines of a Markdown file (empty for other formats): the Chinese side needs them too,
-    since `read_document` keeps code as paragraphs."""
-    if path.suffix.lower() not in MARKDOWN:
-        return set()
-    return code_lines(decode(read_bytes(path), str(path)))
+def table_block(block: Block) -> EnglishBlock:
+    """A table as the Chinese side holds it: each cell's sentences in reading order, with the
+    count per cell, so cells can be paired by their place in the grid."""
+    sentences: list[str] = []
+    cells: list[list[int]] = []
+    for row in block.cell_texts():
+        counts = []
+        for cell in row:
+            found = split_english(_SPACE.sub(" ", cell).strip())
+            sentences.extend(found)
+            counts.append(len(found))
+        cells.append(counts)
+    return EnglishBlock(BlockKind.TABLE, block.text, sentences, line=block.line, cells=cells)
+
+
+def header_lines(blocks: list[Block]) -> dict[int, str]:
+    """Blocks the Chinese side's own header rules read as metadata (`Author: …`, a byline, the
+    source link under the title), by index, with their drop kind: the Chinese reader keeps those
+    out of the body, so the English ones must stay out too, listed, never aligned as text."""
+    from ..structure import code, header
+    from ..structure.items import Context, DropKind, Role, make_item
+
+    ctx = Context(items=[make_item(b, "simplified") for b in blocks], script="simplified",
+                  plain=False)
+    code.recognise(ctx)
+    header.recognise(ctx)
+    return {i: str(item.drop or DropKind.METADATA) for i, item in enumerate(ctx.items)
+            if item.role in (Role.METADATA, Role.DROPPED) and item.kind != "omitted"}
 
 
 def read_english(path: Path | str) -> EnglishText:
     path = Path(path)
-    blocks, code = file_blocks(path)
     out = EnglishText(path=str(path))
-    for block in blocks:
+    blocks = file_blocks(path)
+    metadata = header_lines(blocks)
+    for index, block in enumerate(blocks):
         raw = block.text
         text = _SPACE.sub(" ", raw).strip()
+        if index in metadata:
+            out.dropped.append(Dropped(metadata[index], text, block.line))
+            continue
         if block.kind in ("image", "rule", "html", "front_matter", "omitted") or not text:
             if text or block.kind != "para":
                 out.dropped.append(Dropped(str(block.kind), text or " ".join(block.links),
                                            block.line))
             continue
-        if block.kind == "code" or (block.line in code and block.kind == "para"):
+        if block.kind == BlockKind.CODE:
             out.blocks.append(EnglishBlock(BlockKind.CODE, raw.strip(), [raw.strip()],
                                            line=block.line))
+            continue
+        if block.kind == BlockKind.TABLE:
+            out.blocks.append(table_block(block))
             continue
         kind = {"heading": BlockKind.HEADING, "list_item": BlockKind.LIST_ITEM}.get(
             block.kind, BlockKind.PARA)

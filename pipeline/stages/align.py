@@ -2,12 +2,16 @@
 
 Structure first, then sentences (the order a human aligner works in):
 
-1. Blocks — titles, section headings, paragraphs, list items, code — are aligned by dynamic
-   programming over the two block sequences (1–1, 1–0, 0–1 and paragraph splits/joins up to
-   1–3/3–1). Headings pair only with headings and code only with code.
+1. Blocks — titles, section headings, paragraphs, list items, tables, code — are aligned by
+   dynamic programming over the two block sequences (1–1, 1–0, 0–1 and paragraph splits/joins
+   up to 1–3/3–1). Headings, tables and code pair only with their own kind, 1–1; code pairs
+   when its text is the same (it is kept verbatim, never translated, so it has no segments:
+   a pair is an anchor for the blocks around it and is counted, nothing is written).
 2. Leftover list items are matched across positions: translators reorder lists.
 3. Inside each matched group of blocks, sentences are aligned by a second DP with 1–1, 1–2,
-   2–1, 1–3, 3–1 beads and 1–0/0–1 gaps.
+   2–1, 1–3, 3–1 beads and 1–0/0–1 gaps. Tables with the same grid pair cell by cell (the
+   grid is the evidence); otherwise their cells' sentences go through the DP, never merged
+   across cells. Metadata (header lines, front matter) is not in the Chinese body at all.
 
 A pair is rewarded by its margin score (see `align_score`) minus a threshold, a gap costs
 nothing: text present in one language only is left out rather than forced onto a neighbour.
@@ -28,7 +32,7 @@ from typing import Callable
 import numpy as np
 
 from ..glossary.matcher import TermMatcher
-from ..model import Document, Dropped, Paragraph, Segment
+from ..model import Document, Dropped, Paragraph, ParagraphKind, Segment
 from ..embeddings.base import Embedder
 from ..readers.english import BlockKind, EnglishBlock, EnglishText
 from .align_score import (Features, chinese_features, english_features, feature_score,
@@ -56,6 +60,17 @@ class ZhBlock:
     kind: BlockKind
     segments: list[Segment]
     paragraph: Paragraph | None = None  # None for titles
+
+    @property
+    def text(self) -> str:
+        """What code is matched by: the verbatim text (code has no segments)."""
+        if self.paragraph is not None and self.paragraph.kind is ParagraphKind.CODE:
+            return self.paragraph.verbatim
+        return "".join(s.source for s in self.segments)
+
+    @property
+    def cells(self) -> list[list[int]]:
+        return self.paragraph.cells if self.paragraph is not None else []
 
 
 @dataclass
@@ -88,6 +103,7 @@ class AlignmentReport:
     beads: list[Bead] = field(default_factory=list)
     chinese_only: list[Segment] = field(default_factory=list)
     english_only: list[tuple[str, int]] = field(default_factory=list)  # (sentence, line)
+    code: list[tuple[Paragraph, EnglishBlock]] = field(default_factory=list)  # verbatim pairs
     embedded: int = 0
     units: int = 0  # texts looked up: sentences and adjacent sentence pairs
     seconds: float = 0.0
@@ -100,7 +116,8 @@ class AlignmentReport:
 
     def line(self) -> str:
         shapes = ", ".join(f"{k} {v}" for k, v in sorted(self.shapes().items()))
-        return (f"{len(self.beads)} pairs ({shapes}); {len(self.low())} low-confidence; "
+        return (f"{len(self.beads)} pairs ({shapes}); {len(self.code)} code block(s) the "
+                f"same in both; {len(self.low())} low-confidence; "
                 f"{len(self.chinese_only)} Chinese-only, {len(self.english_only)} English-only "
                 f"sentence(s)")
 
@@ -109,9 +126,14 @@ def normalised(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def chinese_blocks(doc: Document, code_lines: set[int] | None = None) -> list[ZhBlock]:
+_BLOCK_KIND = {ParagraphKind.BODY: BlockKind.PARA, ParagraphKind.LIST_ITEM: BlockKind.LIST_ITEM,
+               ParagraphKind.CODE: BlockKind.CODE, ParagraphKind.TABLE: BlockKind.TABLE}
+_OWN_KIND = (BlockKind.HEADING, BlockKind.CODE, BlockKind.TABLE)  # pair 1–1 with their kind only
+
+
+def chinese_blocks(doc: Document) -> list[ZhBlock]:
     """The Chinese document as the block sequence alignment follows (notes stay out: they are
-    not part of the running text a translator follows)."""
+    not part of the running text a translator follows; metadata is not in the body)."""
     blocks: list[ZhBlock] = []
     if doc.title is not None:
         blocks.append(ZhBlock(BlockKind.HEADING, [doc.title]))
@@ -119,16 +141,12 @@ def chinese_blocks(doc: Document, code_lines: set[int] | None = None) -> list[Zh
         if section.title is not None:
             blocks.append(ZhBlock(BlockKind.HEADING, [section.title]))
         for para in section.paragraphs:
-            if code_lines and para.line in code_lines:
-                kind = BlockKind.CODE
-            else:
-                kind = BlockKind.LIST_ITEM if para.kind == "list_item" else BlockKind.PARA
-            blocks.append(ZhBlock(kind, para.segments, para))
+            blocks.append(ZhBlock(_BLOCK_KIND[ParagraphKind(para.kind)], para.segments, para))
     return blocks
 
 
 def _compatible(zh: BlockKind, en: BlockKind) -> bool:
-    if BlockKind.HEADING in (zh, en) or BlockKind.CODE in (zh, en):
+    if zh in _OWN_KIND or en in _OWN_KIND:
         return zh == en
     return True
 
@@ -239,11 +257,10 @@ class Aligner:
         self.embedder = embedder
         self.matcher = matcher
 
-    def run(self, doc: Document, english: EnglishText,
-            zh_code_lines: set[int] | None = None) -> AlignmentReport:
+    def run(self, doc: Document, english: EnglishText) -> AlignmentReport:
         start = time.perf_counter()
         report = AlignmentReport()
-        zb = chinese_blocks(doc, zh_code_lines)
+        zb = chinese_blocks(doc)
         eb = english.blocks
         # sentence units of prose (code is matched by its text, not embedded)
         z_units = [(bi, s) for bi, b in enumerate(zb) if b.kind is not BlockKind.CODE
@@ -257,7 +274,8 @@ class Aligner:
         ve = self.embedder.embed(e_texts)
         report.units = len(z_texts) + len(e_texts)
         sim = vz @ ve.T if len(z_units) and len(e_units) else np.zeros((len(z_units), len(e_units)))
-        kz, ke = knn_means(sim)
+        kz, ke = _neighbourhoods(sim, [zb[bi].kind is BlockKind.TABLE for bi, _ in z_units],
+                                 [eb[bi].kind is BlockKind.TABLE for bi, _, _ in e_units])
         zf = [chinese_features(s.source, self.matcher) for _, s in z_units]
         terms = self._terms([s.source for _, s in z_units])
         ef = [english_features(s, terms) for _, _, s in e_units]
@@ -286,13 +304,20 @@ class Aligner:
             [f"{e_texts[u]} {e_texts[u + 1]}" for u in e_pairs_l])))
         report.units += len(z_pairs_l) + len(e_pairs_l)
         report.embedded = getattr(self.embedder, "embedded", 0) - before
+        paired_code: set[int] = set()
         for zbi, ebi in groups:
-            if any(zb[i].kind is BlockKind.CODE for i in zbi):
-                report.beads.extend(self._verbatim(zb, eb, zbi, ebi))
+            if zb[zbi[0]].kind is BlockKind.CODE:
+                report.code.append((zb[zbi[0]].paragraph, eb[ebi[0]]))
+                paired_code.add(ebi[0])
                 continue
-            zi = [u for i in zbi for u in z_of_block[i]]
-            ei = [u for i in ebi for u in e_of_block[i]]
-            for bead_z, bead_e, cos, score in self._sentences(zi, ei, zs, es, z_units):
+            if zb[zbi[0]].kind is BlockKind.TABLE:
+                found = self._table(zb[zbi[0]], eb[ebi[0]], z_of_block[zbi[0]],
+                                    e_of_block[ebi[0]], zs, es, (z_texts, e_texts))
+            else:
+                zi = [u for i in zbi for u in z_of_block[i]]
+                ei = [u for i in ebi for u in e_of_block[i]]
+                found = self._sentences(zi, ei, zs, es, [z_units[u][0] for u in zi])
+            for bead_z, bead_e, cos, score in found:
                 report.beads.append(Bead([z_units[u][1] for u in bead_z],
                                          [e_units[u][2] for u in bead_e], cos, score,
                                          [e_units[u][:2] for u in bead_e]))
@@ -302,6 +327,8 @@ class Aligner:
             report.chinese_only.extend(s for s in block.segments if id(s) not in paired_z)
         report.chinese_only.extend(n.segment for n in doc.notes if n.kind != "glossary")
         for bi, block in enumerate(eb):
+            if bi in paired_code:
+                continue
             for k, sentence in enumerate(block.sentences):
                 if (bi, k) not in paired_e:
                     report.english_only.append((sentence, block.line))
@@ -354,7 +381,7 @@ class Aligner:
                     return None
                 return float(margin[i, j]) + feature_score(zf[i], ef[j]) - TAU_BLOCK
             kinds = [zb[x].kind for x in range(i, i + a)] + [eb[y].kind for y in range(j, j + b)]
-            if any(k in (BlockKind.HEADING, BlockKind.CODE) for k in kinds):
+            if any(k in _OWN_KIND for k in kinds):
                 return None
             if not (has_z[i:i + a].any() and has_e[j:j + b].any()):
                 return None
@@ -401,9 +428,9 @@ class Aligner:
 
     # -- sentences --------------------------------------------------------------------------
     def _sentences(self, zi: list[int], ei: list[int], zs: _Side, es: _Side,
-                   z_units: list[tuple[int, Segment]]
-                   ) -> list[tuple[list[int], list[int], float, float]]:
-        paragraph_of = [z_units[u][0] for u in zi]
+                   paragraph_of: list[int]) -> list[tuple[list[int], list[int], float, float]]:
+        """Sentence DP over one matched group; `paragraph_of[k]` says which paragraph (or table
+        cell) Chinese unit zi[k] is in: a bead never merges across them."""
 
         def score(i: int, a: int, j: int, b: int) -> tuple[float, float]:
             zu, eu = zi[i:i + a], ei[j:j + b]
@@ -432,13 +459,30 @@ class Aligner:
             out.append((zi[i:i + a], ei[j:j + b], cos, s))
         return out
 
-    def _verbatim(self, zb: list[ZhBlock], eb: list[EnglishBlock], zbi: list[int],
-                  ebi: list[int]) -> list[Bead]:
-        """Code pairs with code as written: each Chinese piece keeps its own text."""
-        beads = [Bead([seg], [seg.source], 1.0, 1.0) for i in zbi for seg in zb[i].segments]
-        if beads:
-            beads[0].en_keys = [(j, k) for j in ebi for k in range(len(eb[j].sentences))]
-        return beads
+    def _table(self, zh: ZhBlock, en: EnglishBlock, zi: list[int], ei: list[int], zs: _Side,
+               es: _Side, texts: tuple[list[str], list[str]]
+               ) -> list[tuple[list[int], list[int], float, float]]:
+        """A table pair. Same grid (rows × columns): cell pairs with cell at the same place, a
+        cell of one sentence each side directly (place in the grid is stronger evidence than a
+        short cell's embedding), a longer cell through the sentence DP. Different grid: the
+        DP over all cells' sentences, in reading order."""
+        z_cells, e_cells = _cell_units(zh.cells, zi), _cell_units(en.cells, ei)
+        if [len(r) for r in z_cells] != [len(r) for r in e_cells]:
+            cell_of = [c for c, cell in enumerate(u for row in z_cells for u in row) for _ in cell]
+            return self._sentences(zi, ei, zs, es, cell_of)
+        out = []
+        for z_row, e_row in zip(z_cells, e_cells):
+            for z_cell, e_cell in zip(z_row, e_row):
+                if len(z_cell) == len(e_cell) == 1:
+                    cos = float(zs.vector(z_cell) @ es.vector(e_cell))
+                    same = normalised(texts[0][z_cell[0]]) == normalised(texts[1][e_cell[0]])
+                    score = 1.0 if same else pair_score(
+                        cos, float(zs.knn[z_cell].mean()), float(es.knn[e_cell].mean()),
+                        zs.features[z_cell[0]], es.features[e_cell[0]])
+                    out.append((z_cell, e_cell, cos, score))
+                elif z_cell and e_cell:
+                    out.extend(self._sentences(z_cell, e_cell, zs, es, [0] * len(z_cell)))
+        return out
 
 
 def _gap_runs(path: list[tuple[int, int, int, int]]) -> list[tuple[list[int], list[int]]]:
@@ -478,6 +522,20 @@ def _position(i: int, groups: list[Group]) -> int:
     return before[-1][1][-1] + 1 if before else 0
 
 
+def _neighbourhoods(sim: np.ndarray, z_cell: list[bool], e_cell: list[bool]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """knn means with table cells and running text as separate neighbourhoods: a cell (a
+    model name, a number) resembles every sentence that mentions it and would make a hub that
+    drags their margins down, while cells only ever pair with cells."""
+    kz, ke = np.zeros(sim.shape[0]), np.zeros(sim.shape[1])
+    for cell in (True, False):
+        rows = [i for i, c in enumerate(z_cell) if c == cell]
+        cols = [j for j, c in enumerate(e_cell) if c == cell]
+        if rows and cols:
+            kz[rows], ke[cols] = knn_means(sim[np.ix_(rows, cols)])
+    return kz, ke
+
+
 def _index_by_block(block_of_unit: list[int], n_blocks: int) -> list[list[int]]:
     out: list[list[int]] = [[] for _ in range(n_blocks)]
     for u, b in enumerate(block_of_unit):
@@ -486,8 +544,19 @@ def _index_by_block(block_of_unit: list[int], n_blocks: int) -> list[list[int]]:
 
 
 def _code_match(zh: ZhBlock, en: EnglishBlock) -> bool:
-    zh_text = normalised("".join(s.source for s in zh.segments))
-    return zh_text == normalised(en.text)
+    return normalised(zh.text) == normalised(en.text)
+
+
+def _cell_units(cells: list[list[int]], units: list[int]) -> list[list[list[int]]]:
+    """A table's units cut into its grid: rows of cells, each the run of units it holds."""
+    rows: list[list[list[int]]] = []
+    pos = 0
+    for row in cells:
+        rows.append([])
+        for count in row:
+            rows[-1].append(units[pos:pos + count])
+            pos += count
+    return rows
 
 
 def apply(doc: Document, report: AlignmentReport, blocks: list[ZhBlock]) -> None:
@@ -503,7 +572,7 @@ def apply(doc: Document, report: AlignmentReport, blocks: list[ZhBlock]) -> None
             first.display = joiner.join(s.display for s in bead.zh)
             for other in bead.zh[1:]:
                 first.note_ids.extend(other.note_ids)
-                para.segments = [s for s in para.segments if s is not other]
+                _remove_segment(para, other)
         first.target = " ".join(bead.en)
         first.origin = ORIGIN
         first.score = round(bead.cos, 4)
@@ -515,13 +584,25 @@ def apply(doc: Document, report: AlignmentReport, blocks: list[ZhBlock]) -> None
     doc.dropped.extend(Dropped("english-only", text, line) for text, line in report.english_only)
 
 
+def _remove_segment(para: Paragraph, seg: Segment) -> None:
+    """Take a merged segment out of its paragraph; a table's cell then holds one fewer."""
+    pos = next(k for k, s in enumerate(para.segments) if s is seg)
+    del para.segments[pos]
+    for row in para.cells:
+        for c, count in enumerate(row):
+            if pos < count:
+                row[c] -= 1
+                return
+            pos -= count
+
+
 def align_files(zh_path: Path, en_path: Path, *, embedder: Embedder,
                 matcher: TermMatcher | None = None) -> tuple[Document, AlignmentReport]:
     """Read both files with the normal readers and align them: what `bitext align` runs."""
     from ..readers import read_document
-    from ..readers.english import file_code_lines, read_english
+    from ..readers.english import read_english
 
     doc = read_document(zh_path)
     english = read_english(en_path)
-    report = Aligner(embedder, matcher).run(doc, english, file_code_lines(Path(zh_path)))
+    report = Aligner(embedder, matcher).run(doc, english)
     return doc, report

@@ -28,6 +28,7 @@ _REPOSTED = re.compile(r"^\s*以下文章来源于\s*(?P<pub>[^，,]+?)\s*[，,]
 _DATE = re.compile(r"\d{4}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?")
 _ANYWHERE = {k for k, f in KEYS.items() if f.value == "source_url" and not k.isascii()}
 _URL_ONLY = re.compile(r"^\s*<?https?://\S+>?\s*$")
+_SENTENCE_END = re.compile(r"[。！？]|[.!?](?:\s|$)")  # a link inside a sentence is body text
 
 
 def recognise(ctx: Context) -> None:
@@ -109,12 +110,12 @@ def _reposted(ctx: Context, item: Item) -> bool:
 
 
 def _source_line(ctx: Context, item: Item) -> bool:
-    """A short link-only line before the body (`[mp.weixin.qq.com](https://…)账号名`, or a bare
+    """A short link line before the body (`[mp.weixin.qq.com](https://…)账号名`, or a bare
     URL) is where the article came from."""
     links = [h for h in item.block.links if h.startswith("http")]
     bare = _URL_ONLY.match(item.text)
-    if not (links or bare) or len(item.text) >= 120:
-        return False
+    if not (links or bare) or len(item.text) >= 120 or _SENTENCE_END.search(item.simple):
+        return False  # a line that ends a sentence is body text that happens to hold a link
     if links and len(links) != len(item.block.links):
         return False
     url = links[0] if links else item.text.strip(" <>")

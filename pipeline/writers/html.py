@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..model import Document, Note, Paragraph, ParagraphKind, Section, Segment
 from ..textio import atomic_write_text
-from .common import (ORIGINAL_TITLE, first_anchors, footnote_numbers, footnote_order, note_label, note_term,
-                     original_title, source_details, source_text, speaker_label,
-                     split_at_notes, target_text, translation_statement)
+from .common import (ORIGINAL_TITLE, REVIEW_MARK, first_anchors, footnote_numbers,
+                     footnote_order, needs_review, note_label, note_term, original_title,
+                     source_details, source_text, speaker_label, split_at_notes, target_text,
+                     translation_statement)
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -250,7 +251,10 @@ class _Page:
         if seg.emphasis:
             body = f"<strong>{body}</strong>"
         marks = f' class="s untranslated" lang="{self.zh_lang}"' if untranslated else ' class="s"'
-        return f'<span{marks} data-s="{escape(seg.id)}">{body}</span>' + end
+        # the review mark sits outside the span, as in the DOCX (parallel page only)
+        review = (f' <span class="review" title="check this pair">{REVIEW_MARK}</span>'
+                  if lang == "en" and "zh" in self.langs and needs_review(seg) else "")
+        return f'<span{marks} data-s="{escape(seg.id)}">{body}</span>' + end + review
 
     def cell(self, tag: str, lang: str, inner: str) -> str:
         """An element of one language column: its class hides it under the language switch."""

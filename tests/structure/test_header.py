@@ -31,3 +31,11 @@ def test_plain_text_header_lines_one_per_line():
     assert doc.title.source == "访谈录"
     assert doc.metadata.date == "2024年5月" and doc.metadata.extra["地点"] == "北京"
     assert doc.speakers == ["张鹏", "鲍凡"]
+
+
+def test_a_short_sentence_with_a_link_near_the_top_stays_body():
+    # a README's second paragraph: it cites a benchmark by link, it is not where the text came from
+    doc = md("# T\n\n第一句。\n\n同时，我们还采用了 [LongBench](https://github.com/THUDM/LongBench) "
+             "基准来评估长文档理解能力。\n\n[mp.weixin.qq.com](https://mp.weixin.qq.com/s/x)\n")
+    assert "同时，我们还采用了 LongBench 基准来评估长文档理解能力。" in body(doc)
+    assert doc.metadata.source_url == "https://mp.weixin.qq.com/s/x"
