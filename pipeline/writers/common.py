@@ -205,8 +205,10 @@ def translation_statement(doc: Document) -> str:
              for k in ("tm", "aligned", "mt", "none") if (n := origins.get(k, 0))]
     line = "English translation of the Chinese original, made with bitext"
     line += ": " + ", ".join(parts) + "." if parts else "."
-    if any(needs_review(seg) for seg in doc.segments()):
-        line += f" Segments marked {REVIEW_MARK} in the parallel text need review."
+    doubtful = sum(1 for seg in doc.segments() if needs_review(seg))
+    if doubtful:  # the English editions carry no mark, so the statement names none
+        line += (f" {doubtful} {'pair is' if doubtful == 1 else 'pairs are'} marked for review "
+                 f"in the parallel text.")
     return line
 
 
