@@ -292,11 +292,8 @@ class Translator:
         step = max(1, self.engine.batch_size)
         for i in range(0, len(todo), step):
             batch = [first_of[key] for key in todo[i:i + step]]
-            results = self.engine.translate([seg.source for seg in batch],  # type: ignore[call-arg]
-                                            [contexts[seg.id] for seg in batch])
-            if len(results) != len(batch):
-                raise RuntimeError(f"engine returned {len(results)} results for {len(batch)} "
-                                   "inputs")
+            results = self._engine_results([seg.source for seg in batch],
+                                           [contexts[seg.id] for seg in batch])
             rows = []
             for seg, res in zip(batch, results):
                 text = res.text if isinstance(res.text, str) else ""
@@ -353,6 +350,16 @@ class Translator:
                 out[plan.seg.id] = (text, score)
         return out
 
+    def _engine_results(self, texts: list[str], contexts: list | None = None) -> list:
+        """One engine call; a model that answers a batch with a different number of results
+        would shift every translation onto the wrong sentence, so that stops the run."""
+        assert self.engine is not None
+        results = (self.engine.translate(texts) if contexts is None else
+                   self.engine.translate(texts, contexts))  # type: ignore[call-arg]
+        if len(results) != len(texts):
+            raise RuntimeError(f"engine returned {len(results)} results for {len(texts)} inputs")
+        return results
+
     def _translate_missing(self, plans: list[_Plan], keys: dict[str, str],
                            done: dict[str, tuple[str, float | None]], bar) -> None:  # noqa: ANN001
         """Send every chunk not in `done` to the engine in batches; persist each batch."""
@@ -370,10 +377,7 @@ class Translator:
         step = max(1, self.engine.batch_size)
         for i in range(0, len(todo), step):
             batch = todo[i:i + step]
-            results = self.engine.translate(batch)
-            if len(results) != len(batch):
-                raise RuntimeError(f"engine returned {len(results)} results for {len(batch)} "
-                                   "inputs")
+            results = self._engine_results(batch)
             rows = []
             for chunk, res in zip(batch, results):
                 text = res.text if isinstance(res.text, str) else ""
