@@ -127,13 +127,20 @@ def iter_tmx(path: Path) -> Iterator[TuPair]:
 
 def tmx_bytes(units: list[tuple[str, str, str, str]], *, target_lang: str = TARGET_LANG,
               date: str | None = None, origins: list[str] | None = None) -> bytes:
-    """(tuid, source, target, note) → TMX 1.4 bytes.
+    """(tuid, source, target, note) → TMX 1.4 bytes (see `tmx_chunks`)."""
+    return b"".join(tmx_chunks(units, target_lang=target_lang, date=date, origins=origins))
+
+
+def tmx_chunks(units: list[tuple[str, str, str, str]], *, target_lang: str = TARGET_LANG,
+               date: str | None = None, origins: list[str] | None = None) -> Iterator[bytes]:
+    """(tuid, source, target, note) → TMX 1.4, pretty-printed, piece by piece.
 
     `date` (TMX's `YYYYMMDDThhmmssZ`) stamps the header and every unit's creation/change date;
     the caller passes a fixed one so output stays deterministic. `origins` (one per unit) go in
     a `x-bitext-origin` prop, where CAT tools keep them as metadata instead of showing a note.
     """
     from .. import __version__
+    from ..xmlstream import pretty_chunks
 
     dates = {"creationdate": date} if date else {}
     root = etree.Element("tmx", version="1.4")
@@ -141,8 +148,10 @@ def tmx_bytes(units: list[tuple[str, str, str, str]], *, target_lang: str = TARG
                      segtype="sentence", adminlang="en", srclang=SOURCE_LANG, datatype="plaintext",
                      **{"o-tmf": "bitext"}, **dates)
     body = etree.SubElement(root, "body")
-    for n, (tuid, source, target, note) in enumerate(units):
-        tu = etree.SubElement(body, "tu", tuid=tuid, **dates,
+
+    def build(parent: etree._Element, n: int) -> etree._Element:
+        tuid, source, target, note = units[n]
+        tu = etree.SubElement(parent, "tu", tuid=tuid, **dates,
                               **({"changedate": date} if date else {}))
         if origins and origins[n]:
             etree.SubElement(tu, "prop", type="x-bitext-origin").text = origins[n]
@@ -151,4 +160,11 @@ def tmx_bytes(units: list[tuple[str, str, str, str]], *, target_lang: str = TARG
         for lang, text in ((SOURCE_LANG, source), (target_lang, target)):
             tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
             etree.SubElement(tuv, "seg").text = text
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return tu
+
+    if any("\n" in "".join(u) for u in units):  # pretty printing indents around line breaks
+        for n in range(len(units)):
+            build(body, n)
+        yield etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return
+    yield from pretty_chunks(root, body, range(len(units)), build)

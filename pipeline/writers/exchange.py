@@ -4,14 +4,15 @@ from __future__ import annotations
 import re
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from lxml import etree
 
 from .. import __version__
-from ..model import Document
-from ..textio import atomic_write_bytes
-from ..tm import SOURCE_LANG, TARGET_LANG, tmx_bytes
+from ..memory.tmx import SOURCE_LANG, TARGET_LANG, tmx_chunks
+from ..model import Document, Segment
+from ..textio import atomic_write_chunks
+from ..xmlstream import pretty_chunks
 from .common import build_date, needs_review
 
 if TYPE_CHECKING:
@@ -53,17 +54,27 @@ def tmx_date() -> str:
 
 
 def document_tmx(doc: Document, target_lang: str = TARGET_LANG) -> bytes:
+    return b"".join(tmx_document_chunks(doc, target_lang))
+
+
+def tmx_document_chunks(doc: Document, target_lang: str = TARGET_LANG) -> Iterator[bytes]:
     """Every translated segment as a TU; the segment id is the tuid so imports match by id, and
     the origin (tm/mt) is a prop, not a note a translator would read."""
     segs = [s for s in doc.segments() if s.target and s.origin in ("tm", "mt", "aligned")]
-    return tmx_bytes([(s.id, s.source, s.target, "") for s in segs], target_lang=target_lang,
-                     date=tmx_date(), origins=[s.origin for s in segs])
+    return tmx_chunks([(s.id, s.source, s.target, "") for s in segs], target_lang=target_lang,
+                      date=tmx_date(), origins=[s.origin for s in segs])
 
 
 def document_xliff(doc: Document, *, targets: XliffTargets = XliffTargets.DRAFT,
                    target_lang: str = DEFAULT_TARGET_LANG) -> bytes:
-    """XLIFF 1.2, one trans-unit per segment with the segment id; whitespace is preserved so a
-    tool never folds the spaces inside a sentence."""
+    """XLIFF 1.2 bytes (see `xliff_chunks`)."""
+    return b"".join(xliff_chunks(doc, targets=targets, target_lang=target_lang))
+
+
+def xliff_chunks(doc: Document, *, targets: XliffTargets = XliffTargets.DRAFT,
+                 target_lang: str = DEFAULT_TARGET_LANG) -> Iterator[bytes]:
+    """XLIFF 1.2, one trans-unit per segment with the segment id, piece by piece; whitespace is
+    preserved so a tool never folds the spaces inside a sentence."""
     root = etree.Element(f"{{{XLIFF_NS}}}xliff", nsmap={None: XLIFF_NS}, version="1.2")
     file_el = etree.SubElement(root, f"{{{XLIFF_NS}}}file", original=Path(doc.path).name,
                                datatype="plaintext", **{"source-language": SOURCE_LANG,
@@ -72,8 +83,9 @@ def document_xliff(doc: Document, *, targets: XliffTargets = XliffTargets.DRAFT,
     etree.SubElement(header, f"{{{XLIFF_NS}}}tool", {"tool-id": "bitext", "tool-name": "bitext",
                                                      "tool-version": __version__})
     body = etree.SubElement(file_el, f"{{{XLIFF_NS}}}body")
-    for seg in doc.segments():
-        unit = etree.SubElement(body, f"{{{XLIFF_NS}}}trans-unit", id=seg.id)
+
+    def build(parent: etree._Element, seg: Segment) -> etree._Element:
+        unit = etree.SubElement(parent, f"{{{XLIFF_NS}}}trans-unit", id=seg.id)
         unit.set(XML_SPACE, "preserve")
         etree.SubElement(unit, f"{{{XLIFF_NS}}}source").text = seg.source
         if seg.target is not None and targets is XliffTargets.DRAFT:
@@ -87,13 +99,21 @@ def document_xliff(doc: Document, *, targets: XliffTargets = XliffTargets.DRAFT,
             note = etree.SubElement(unit, f"{{{XLIFF_NS}}}note")
             note.set("from", "bitext")
             note.text = "; ".join(seg.flags)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return unit
+
+    segments = list(doc.segments())
+    if any("\n" in s.source or "\n" in (s.target or "") for s in segments):
+        for seg in segments:  # pretty printing indents around line breaks: the whole tree
+            build(body, seg)
+        yield etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return
+    yield from pretty_chunks(root, body, segments, build)
 
 
 def write_tmx(doc: Document, path: Path, review: Review, options: Options) -> None:
-    atomic_write_bytes(path, document_tmx(doc, options.target_lang))
+    atomic_write_chunks(path, tmx_document_chunks(doc, options.target_lang))
 
 
 def write_xliff(doc: Document, path: Path, review: Review, options: Options) -> None:
-    atomic_write_bytes(path, document_xliff(doc, targets=options.xliff_targets,
-                                            target_lang=options.target_lang))
+    atomic_write_chunks(path, xliff_chunks(doc, targets=options.xliff_targets,
+                                           target_lang=options.target_lang))
