@@ -26,8 +26,6 @@ def glossary_from_args(args: argparse.Namespace):  # noqa: ANN201 - Glossary; im
     return load_glossary(args.glossary, with_shipped=not args.no_shipped_glossary)
 
 
-_glossary_arg = glossary_args
-
 
 def cmd_list(args: argparse.Namespace) -> int:
     glossary = glossary_from_args(args)
@@ -157,14 +155,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     g = sub.add_parser("glossary", help="list, validate, export and import the term base")
     gsub = g.add_subparsers(dest="glossary_command", metavar="ACTION", required=True)
     p = gsub.add_parser("list", help="list entries")
-    _glossary_arg(p)
+    glossary_args(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)
     p = gsub.add_parser("validate", help="report problems as file:line: problem")
     p.add_argument("files", type=Path, nargs="+")
     p.set_defaults(func=cmd_validate)
     p = gsub.add_parser("export", help="export as TBX")
-    _glossary_arg(p)
+    glossary_args(p)
     p.add_argument("--tbx", type=Path, required=True)
     p.set_defaults(func=cmd_export)
     p = gsub.add_parser("import", help="merge a CSV/TSV/TBX term list into a glossary file")
@@ -177,7 +175,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="term-consistency review of a TMX, XLIFF, TSV or "
                                      "translated JSON")
     p.add_argument("bilingual", type=Path)
-    _glossary_arg(p)
+    glossary_args(p)
     p.add_argument("-o", "--output", type=Path, help="folder for the reports")
     p.add_argument("--meaning", action="store_true", help="also flag pairs whose English seems "
                                                           "to say something else (embeddings)")

@@ -343,11 +343,6 @@ def shipped_glossary_files() -> list[Path]:
     return []
 
 
-def default_glossary_files() -> list[Path]:
-    """Kept for callers of the old name: the shipped term base."""
-    return shipped_glossary_files()
-
-
 def _entry_keys(entry: Entry) -> set[tuple[str, tuple[str, ...]]]:
     return {(form, tuple(entry.context)) for form in entry.sources}
 
