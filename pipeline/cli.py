@@ -57,7 +57,7 @@ def _print_structure(doc) -> None:  # noqa: ANN001 - Document; kept import-light
                 rows = para.table_rows()
                 out.write(f"  {para.id:<10} [table {len(rows)} rows]\n")
             for seg in para.segments:
-                mark = "*" if seg.emphasis else " "
+                mark = "*" if seg.spans else " "
                 bullet = "•" if para.kind == "list_item" else " "
                 notes = f"  [{','.join(seg.note_ids)}]" if seg.note_ids else ""
                 out.write(f"  {bullet}{seg.id:<9}{mark} {seg.display}{notes}\n")

@@ -17,7 +17,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     from .stages.align import align_files
     from .stages.annotate import annotate
     from .stages.review import (Issue, Kind, Severity, flag_segments, review_segments,
-                                 speaker_issues)
+                                 document_issues)
     from .textio import atomic_write_text
     from .writers.align_report import align_markdown
 
@@ -33,7 +33,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     annotate(doc, glossary, matcher)
     segments = list(doc.segments())
     review = review_segments(segments, matcher)
-    review.issues += speaker_issues(doc)
+    review.issues += document_issues(doc)
     review.issues += [Issue(b.zh[0].id, Kind.ALIGNMENT, f"low-confidence pair (cosine "
                                                         f"{b.cos:.2f}): check that the English "
                                                         f"belongs here", severity=Severity.CHECK)

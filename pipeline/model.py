@@ -24,6 +24,30 @@ class ParagraphKind(str, Enum):
         return self.value
 
 
+class Mark(str, Enum):
+    """Inline formatting inside a segment. A link's address rides on the span (`href`)."""
+
+    BOLD = "bold"
+    ITALIC = "italic"
+    CODE = "code"  # inline code: kept verbatim, never translated
+    LINK = "link"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, order=True)
+class InlineSpan:
+    """Formatting over `text[start:end]` of the segment text it belongs to (`Segment.spans`
+    index the source and display, `Segment.target_spans` the English). Spans of different
+    marks may overlap (a bold link); spans of one mark never do (`pipeline.spans.normalise`)."""
+
+    start: int
+    end: int
+    mark: Mark
+    href: str | None = None
+
+
 @dataclass
 class TermHit:
     """A glossary term found in a segment's source (character offsets into `Segment.source`)."""
@@ -46,8 +70,9 @@ class Segment:
     id: str
     source: str
     display: str = ""
-    emphasis: bool = False
+    spans: list[InlineSpan] = field(default_factory=list)  # over source/display
     target: str | None = None
+    target_spans: list[InlineSpan] = field(default_factory=list)  # over target
     origin: str = "none"  # tm | mt | none
     score: float | None = None
     terms: list[TermHit] = field(default_factory=list)

@@ -60,25 +60,96 @@ class PlaceholderScheme:
         return any(not m.group(1) or len(set(m.group(1).upper())) > 1
                    for m in _LATIN_TRACE.finditer(text))
 
+    @property
+    def term_capacity(self) -> int:
+        """Placeholders for terms; the top `TAG_SLOTS` numbers are kept for formatting tags."""
+        return self.capacity - TAG_SLOTS
+
+    def tag(self, k: int, opening: bool) -> int:
+        """The placeholder number of span `k`'s opening or closing tag (from the top down)."""
+        if not 0 <= k < TAG_SLOTS // 2:
+            raise ValueError(f"tag {k} is outside 0..{TAG_SLOTS // 2 - 1}")
+        return self.capacity - 2 * k - (0 if opening else 1)
+
     def substitute(self, output: str, terms: dict[int, str]) -> str | None:
         """Swap placeholders for their English; None when any is lost, mangled or doubled.
 
         Order may change (English word order differs); every placeholder must appear exactly
         once, and nothing that looks like part of one may remain.
         """
+        decoded = self.decode(output, terms, {})
+        return None if decoded is None else decoded.text
+
+    def decode(self, output: str, terms: dict[int, str],
+               tags: dict[int, tuple[int, bool]]) -> "Decoded | None":
+        """Terms swapped for their English and formatting tags taken out, with where each tag
+        stood in the result. None when a term is lost, mangled or doubled (the segment is
+        translated again); a tag the model lost or doubled only costs its span (`Decoded.tags`
+        lists every position found, the caller decides what a span can use)."""
         found = self.spans(output)
-        counts = Counter(n for _, _, n in found)
+        counts = Counter(n for _, _, n in found if n in terms)
         if set(counts) != set(terms) or any(c != 1 for c in counts.values()):
             return None
-        out, last = [], 0
+        if any(n not in terms and n not in tags for _, _, n in found):
+            return None  # a placeholder the model made up
+        out: list[str] = []
+        length, last = 0, 0
+        positions: list[tuple[int, bool, int]] = []
         for start, end, n in found:
-            out.append(output[last:start])
-            out.append(terms[n])
+            piece = output[last:start]
+            if self.has_trace(piece):
+                return None
+            out.append(piece)
+            length += len(piece)
+            if n in terms:
+                out.append(terms[n])
+                length += len(terms[n])
+            else:
+                k, opening = tags[n]
+                positions.append((k, opening, length))
             last = end
-        out.append(output[last:])
-        if any(self.has_trace(part) for part in out[::2]):
+        tail = output[last:]
+        if self.has_trace(tail):
             return None
-        return "".join(out)
+        out.append(tail)
+        if not positions:  # terms only: the model's spacing is kept as it wrote it
+            return Decoded("".join(out), [])
+        text, moved = tidy("".join(out), [p for _, _, p in positions])
+        return Decoded(text, [(k, opening, at) for (k, opening, _), at in zip(positions, moved)])
+
+
+TAG_SLOTS = 64  # 32 formatting spans per segment; more are placed by the fallback
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    tags: list[tuple[int, bool, int]]  # (span k, opening?, offset in text) as found
+
+
+_GAP = re.compile(r"(?P<all> +(?=[,.;:!?)\]}”’])|(?<=[(\[{“‘]) +)|(?P<run> {2,})")
+
+
+def tidy(text: str, positions: list[int]) -> tuple[str, list[int]]:
+    """Spacing left by removed tags ("data  is", "matters ,") collapsed, with `positions`
+    moved along; the text is trimmed. Text with no such gaps comes back unchanged."""
+    cut: list[tuple[int, int]] = [(m.start() + (1 if m.group("run") else 0), m.end())
+                                  for m in _GAP.finditer(text)]
+    lead = len(text) - len(text.lstrip(" "))
+    trail = len(text.rstrip(" "))
+    if lead:
+        cut.insert(0, (0, lead))
+    if trail < len(text):
+        cut.append((trail, len(text)))
+    if not cut:
+        return text, positions
+    keep = [True] * len(text)
+    for a, b in cut:
+        keep[a:b] = [False] * (b - a)
+    before = [0] * (len(text) + 1)  # kept characters before each index
+    for i, k in enumerate(keep):
+        before[i + 1] = before[i] + k
+    return "".join(ch for ch, k in zip(text, keep) if k), [before[p] for p in positions]
 
 
 PUA = PlaceholderScheme("pua", PUA_LAST - PUA_FIRST + 1)

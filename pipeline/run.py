@@ -13,7 +13,7 @@ from .glossary.termbase import Glossary
 from .model import Document
 from .readers import read_document
 from .stages.annotate import annotate
-from .stages.review import Review, flag_segments, review_segments, speaker_issues
+from .stages.review import Review, flag_segments, review_segments, document_issues
 from .memory.store import TranslationMemory, load_memory
 from .stages.translate import Engine, Summary, Translator
 from .textio import remove_stale_temps
@@ -129,7 +129,7 @@ def translate_file(path: Path, out_dir: Path, *, glossary: Glossary, matcher: Te
     annotate(doc, glossary, matcher)
     segments = list(doc.segments())
     review = review_segments(segments, matcher)
-    review.issues += speaker_issues(doc)
+    review.issues += document_issues(doc)
     flag_segments(segments, review)
     stem = name or output_name(path)
     outputs = write_outputs(doc, out_dir, stem, review, options)

@@ -63,13 +63,13 @@ def _doc(sentences: list[str]) -> Document:
 def test_repair_forbidden_overlapping_spans_keeps_every_word(matcher):
     seg = Segment(id="s", source="算力集群的算力很重要",
                   target="The computing power cluster is important.")
-    assert repair_forbidden(seg, matcher) == "The compute cluster is important."
+    assert repair_forbidden(seg, matcher)[0] == "The compute cluster is important."
 
 
 def test_repair_forbidden_still_fixes_each_independent_span(matcher):
     seg = Segment(id="s", source="算力集群不等于算力。",
                   target="A computing power cluster is not computing power.")
-    assert repair_forbidden(seg, matcher) == "A compute cluster is not compute."
+    assert repair_forbidden(seg, matcher)[0] == "A compute cluster is not compute."
 
 
 # -- 2. placeholders that English cannot contain --------------------------------------------------
@@ -203,7 +203,7 @@ def test_glossary_enforced_against_a_misbehaving_model(matcher, pua):
                 expected = " ".join(engine.outputs[c].strip() for c in retry).strip()
             assert expected is not None
             assert seg.target.lower() == repair_forbidden(
-                Segment("x", seg.source, target=expected), matcher).lower(), seg.source
+                Segment("x", seg.source, target=expected), matcher)[0].lower(), seg.source
     wanted = set(Fault) - ({Fault.RESPACE} if pua else set())
     assert wanted <= set(faults), f"faults never exercised: {wanted - set(faults)}"
 

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from pipeline.model import Mark
+
 from pipeline.readers import read_document
 from pipeline.script import to_traditional
 from tests.conftest import ROOT, SAMPLE
@@ -63,12 +65,21 @@ def test_editor_note_is_one_note_at_the_marker(sample_doc):
     assert not any("来自《思考，快与慢》" in s.source for s in sample_doc.body_segments())
 
 
-def test_emphasis_kept(sample_doc):
+def _bold_text(seg) -> list[str]:
+    return [seg.source[s.start:s.end] for s in seg.spans if s.mark == Mark.BOLD]
+
+
+def test_bold_kept_at_its_extent(sample_doc):
     index = sample_doc.segment_index()
-    assert index["1.1.1"].emphasis  # the moderator's bold question
-    assert not index["1.3.1"].emphasis
-    # bold that CommonMark leaves literal next to Chinese punctuation (`。**以前`)
-    assert index["2.5.1"].emphasis and not index["2.5.2"].emphasis
+    assert _bold_text(index["1.1.1"]) == [index["1.1.1"].source]  # the host's bold question
+    assert not index["1.3.1"].spans
+    # bold that CommonMark leaves literal next to Chinese punctuation (`。**以前`), over a
+    # clause: the sentence's "第一，" stays plain
+    assert _bold_text(index["2.5.1"]) == ["o1 第一次证明了其实 LLM 可以有人脑的慢思考，也就是系统 2 的能力。"]
+    assert not index["2.5.2"].spans
+    # bold inside a plain sentence: the claim that gives section 09 its title
+    assert _bold_text(index["9.7.1"]) == ["可能在 L4 上也会有显著的进展。"]
+    assert _bold_text(index["2.17.1"]) == ["主要意义在于它提升了 AI 的上限"]
     assert not any("**" in s.source for s in sample_doc.segments())
 
 

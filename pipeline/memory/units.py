@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ..model import InlineSpan
 from .inline import InlineCode
 
 
@@ -37,7 +38,10 @@ class TMUnit:
     date: str = ""  # TMX changedate (or creationdate): YYYYMMDDThhmmssZ sorts as text
     origin: str = ""  # the memory file it came from
     level: Level = Level.SENTENCE
-    target_codes: tuple[InlineCode, ...] = ()
+    target_codes: tuple[InlineCode, ...] = ()  # codes that are not formatting
+    # formatting as spans over the visible `source` / `target` (TMX bpt/ept or hi, XLIFF g/pc)
+    source_spans: tuple[InlineSpan, ...] = ()
+    target_spans: tuple[InlineSpan, ...] = ()
 
 
 @dataclass

@@ -44,6 +44,8 @@ class Span:
     bold: bool = False
     kind: SpanKind = SpanKind.TEXT
     href: str | None = None
+    italic: bool = False
+    code: bool = False  # inline code: verbatim, never translated
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import replace
 from typing import Iterator
 
 from lxml import etree
@@ -22,6 +23,7 @@ from .blocks import Block, BlockKind, Span
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{_W}}}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 _OFF = {"0", "false", "off", "none"}
 _SIDE_PARTS = re.compile(r"^word/(footnotes|endnotes|comments|header\d*|footer\d*)\.xml$")
@@ -41,18 +43,44 @@ def _style_names(zf: zipfile.ZipFile, where: str) -> dict[str, str]:
             for s in root.iter(f"{W}style")}
 
 
-def _bold(run: etree._Element) -> bool:
+def _toggle(run: etree._Element, tag: str, styles: tuple[str, ...]) -> bool:
+    """A run property that is on (`<w:b/>`, `<w:i w:val="1"/>`), or a character style that
+    means it (Word's built-in `Strong` and `Emphasis`)."""
     rpr = run.find(f"{W}rPr")
     if rpr is None:
         return False
-    b = rpr.find(f"{W}b")
-    if b is not None:
-        return b.get(f"{W}val", "true").lower() not in _OFF
+    flag = rpr.find(f"{W}{tag}")
+    if flag is not None:
+        return flag.get(f"{W}val", "true").lower() not in _OFF
     style = rpr.find(f"{W}rStyle")
-    return style is not None and style.get(f"{W}val", "").lower() in ("strong", "bold")
+    return style is not None and style.get(f"{W}val", "").lower() in styles
 
 
-def _runs(p: etree._Element, deleted: list[str]) -> list[Span]:
+def _link(el: etree._Element, p: etree._Element, links: dict[str, str]) -> str | None:
+    """The address of the hyperlink a run sits in: external (relationship) or a bookmark."""
+    parent = el.getparent()
+    while parent is not None and parent is not p:
+        if parent.tag == f"{W}hyperlink":
+            rid = parent.get(f"{R}id")
+            if rid and rid in links:
+                return links[rid]
+            anchor = parent.get(f"{W}anchor")
+            return f"#{anchor}" if anchor else None
+        parent = parent.getparent()
+    return None
+
+
+def _link_targets(zf: zipfile.ZipFile, where: str) -> dict[str, str]:
+    """Relationship id -> address of the document's external hyperlinks."""
+    name = "word/_rels/document.xml.rels"
+    if name not in zf.namelist():
+        return {}
+    root = parse_xml(zf.read(name), f"{where} ({name})")
+    return {rel.get("Id", ""): rel.get("Target", "") for rel in root
+            if rel.get("Type", "").endswith("/hyperlink") and rel.get("Target")}
+
+
+def _runs(p: etree._Element, deleted: list[str], links: dict[str, str]) -> list[Span]:
     """The paragraph's visible text as spans, in order. Text boxes inside it are skipped here
     (they are read as paragraphs of their own); deleted text goes to `deleted`."""
     spans: list[Span] = []
@@ -64,13 +92,15 @@ def _runs(p: etree._Element, deleted: list[str]) -> list[Span]:
             deleted.append(el.text or "")
             continue
         run = el.getparent()
-        bold = run is not None and _bold(run)
-        text = {f"{W}t": el.text or "", f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
-                f"{W}noBreakHyphen": "-"}[el.tag]
-        if spans and spans[-1].bold == bold:
-            spans[-1] = Span(spans[-1].text + text, bold)
+        span = Span({f"{W}t": el.text or "", f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
+                     f"{W}noBreakHyphen": "-"}[el.tag],
+                    bold=run is not None and _toggle(run, "b", ("strong", "bold")),
+                    italic=run is not None and _toggle(run, "i", ("emphasis",)),
+                    href=_link(el, p, links))
+        if spans and replace(spans[-1], text="") == replace(span, text=""):
+            spans[-1] = replace(spans[-1], text=spans[-1].text + span.text)
         else:
-            spans.append(Span(text, bold))
+            spans.append(span)
     return [s for s in spans if s.text]
 
 
@@ -84,8 +114,8 @@ def _inside(el: etree._Element, stop: etree._Element, tag: str) -> bool:
 
 
 def _paragraph(p: etree._Element, styles: dict[str, str], line: int,
-               deleted: list[str]) -> Iterator[Block]:
-    spans = _runs(p, deleted)
+               deleted: list[str], links: dict[str, str]) -> Iterator[Block]:
+    spans = _runs(p, deleted, links)
     ppr = p.find(f"{W}pPr")
     style_id = ""
     numbered = False
@@ -106,12 +136,12 @@ def _paragraph(p: etree._Element, styles: dict[str, str], line: int,
             yield Block(BlockKind.PARA, spans, line=line)
     for box in p.iter(f"{W}txbxContent"):  # text boxes: their own paragraphs
         for inner in box.iter(f"{W}p"):
-            inner_spans = _runs(inner, deleted)
+            inner_spans = _runs(inner, deleted, links)
             if inner_spans:
                 yield Block(BlockKind.PARA, inner_spans, line=line)
 
 
-def _table(tbl: etree._Element, line: int, deleted: list[str]) -> Block:
+def _table(tbl: etree._Element, line: int, deleted: list[str], links: dict[str, str]) -> Block:
     """Rows of cells; a cell's paragraphs are joined by line breaks (nested tables inline)."""
     block = Block(BlockKind.TABLE, line=line)
     for tr in tbl.iter(f"{W}tr"):
@@ -123,7 +153,7 @@ def _table(tbl: etree._Element, line: int, deleted: list[str]) -> Block:
             for p in tc.iter(f"{W}p"):
                 if cell:
                     cell.append(Span("\n"))
-                cell.extend(_runs(p, deleted))
+                cell.extend(_runs(p, deleted, links))
             row.append(cell)
         block.rows.append(row)
     return block
@@ -148,6 +178,7 @@ def _side_parts(zf: zipfile.ZipFile, where: str) -> list[Block]:
 def read_docx(data: bytes, path: str) -> list[Block]:
     zf = open_docx(data, path, hint="give a .docx saved by Word or LibreOffice")
     styles = _style_names(zf, path)
+    links = _link_targets(zf, path)
     blocks: list[Block] = []
     deleted: list[str] = []
     line = 0
@@ -163,9 +194,9 @@ def read_docx(data: bytes, path: str) -> list[Block]:
                     continue
                 line += 1
                 if el.tag == f"{W}p":
-                    blocks.extend(_paragraph(el, styles, line, deleted))
+                    blocks.extend(_paragraph(el, styles, line, deleted, links))
                 else:
-                    blocks.append(_table(el, line, deleted))
+                    blocks.append(_table(el, line, deleted, links))
                 el.clear()
                 while el.getprevious() is not None:  # free what was read
                     del parent[0]

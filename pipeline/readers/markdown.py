@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -112,7 +113,7 @@ def _line(tok: Token) -> int:
 
 def _inline(children: list[Token]) -> list[Span]:
     spans: list[Span] = []
-    bold = 0
+    bold = italic = 0
     href: str | None = None
     for child in children:
         t = child.type
@@ -120,6 +121,10 @@ def _inline(children: list[Token]) -> list[Span]:
             bold += 1
         elif t == "strong_close":
             bold = max(0, bold - 1)
+        elif t == "em_open":
+            italic += 1
+        elif t == "em_close":
+            italic = max(0, italic - 1)
         elif t == "link_open":
             href = str(child.attrs.get("href", "")) or None
         elif t == "link_close":
@@ -135,11 +140,12 @@ def _inline(children: list[Token]) -> list[Span]:
             if t == "html_inline" and content.lower().startswith("<br"):
                 content = ""
             if content:
-                spans.append(Span(content, bold=bold > 0, href=href))
+                spans.append(Span(content, bold=bold > 0, href=href, italic=italic > 0,
+                                  code=t == "code_inline"))
         elif t in ("softbreak", "hardbreak"):
             # a line break is kept as one: structure decides whether a new line starts a new
             # unit (a speaker label, a metadata line) or just continues the paragraph
-            spans.append(Span("\n", bold=bold > 0))
+            spans.append(Span("\n", bold=bold > 0, italic=italic > 0))
     return _literal_strong(spans)
 
 
@@ -150,18 +156,23 @@ def _literal_strong(spans: list[Span]) -> list[Span]:
     bold span in Chinese text; WeChat exports are full of these. Only an even number of
     leftover markers is treated as pairs, so a stray `**` stays visible as typed.
     """
-    if sum(s.text.count("**") for s in spans if s.kind == SpanKind.TEXT and not s.href) % 2:
+    if sum(s.text.count("**") for s in spans if _literal(s)) % 2:
         return spans
     out: list[Span] = []
     toggled = False
     for span in spans:
-        if span.kind != SpanKind.TEXT or span.href or "**" not in span.text:
-            out.append(Span(span.text, span.bold != toggled, span.kind, span.href)
+        if not _literal(span) or "**" not in span.text:
+            out.append(replace(span, bold=span.bold != toggled)
                        if span.kind == SpanKind.TEXT else span)
             continue
         for k, piece in enumerate(span.text.split("**")):
             if k:
                 toggled = not toggled
             if piece:
-                out.append(Span(piece, span.bold != toggled, span.kind, span.href))
+                out.append(replace(span, text=piece, bold=span.bold != toggled))
     return out
+
+
+def _literal(span: Span) -> bool:
+    """Text where a left-over `**` is markup the parser missed (not a link's or code's)."""
+    return span.kind == SpanKind.TEXT and not span.href and not span.code

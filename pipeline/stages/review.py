@@ -26,6 +26,7 @@ from ..glossary.termbase import Entry, Tier
 from ..model import Document, Segment
 from ..review.numbers import NumberKind, number_problems
 from ..review.scope import mask
+from .inline import FLAG_UNCERTAIN
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 # a Latin name in the Chinese: has a capital after its first letter, a digit, or is all caps
@@ -52,6 +53,7 @@ class Kind(Enum):
     ENGLISH_ONLY = "english-only"  # `bitext align`: English with no Chinese partner
     MEANING = "meaning"  # `--meaning`: the English may say something else (an outlier)
     SPEAKER_NAME = "speaker-name"  # a speaker label with no English in the glossary
+    FORMATTING = "formatting"  # bold, italic or a link placed by a fallback, not by tags
 
 
 class Severity(Enum):
@@ -67,6 +69,7 @@ KIND_TITLES = {
     Kind.REPEAT_DROPPED: "Terms dropped at a repeat", Kind.DRIFT: "Names spelled two ways",
     Kind.ALIGNMENT: "Low-confidence alignments", Kind.ENGLISH_ONLY: "English with no Chinese",
     Kind.MEANING: "Meaning outliers", Kind.SPEAKER_NAME: "Speaker names guessed",
+    Kind.FORMATTING: "Formatting placed by estimate",
 }
 
 
@@ -390,6 +393,24 @@ def speaker_issues(doc: Document) -> list[Issue]:
                   f"'{doc.speaker_names.get(s, '')}' (pinyin): confirm the owner's spelling and "
                   f"add it with `bitext glossary import`", term=s, severity=Severity.CHECK)
             for s in doc.guessed_speaker_names]
+
+
+def formatting_issues(doc: Document) -> list[Issue]:
+    """One row per segment whose English bold, italic or link was placed by a fallback (the
+    memory had no inline tags, or the model lost them): an editor checks where it landed."""
+    out = []
+    for seg in doc.segments():
+        marks = [f.split(":", 1)[1] for f in seg.flags if f.startswith(FLAG_UNCERTAIN + ":")]
+        if marks:
+            out.append(Issue(seg.id, Kind.FORMATTING,
+                             f"{' and '.join(marks)} placed by estimate: check which English "
+                             f"words carry it", severity=Severity.CHECK))
+    return out
+
+
+def document_issues(doc: Document) -> list[Issue]:
+    """What the review finds in the document as a whole, beyond each segment's terms."""
+    return speaker_issues(doc) + formatting_issues(doc)
 
 
 def flag_segments(segments: list[Segment], review: Review) -> None:

@@ -26,10 +26,11 @@ from ..cache import MTCache, cache_key
 from ..engines.base import Engine, SegmentContext, TermNote, batch_order, reads_context
 from ..glossary.matcher import Match, TermMatcher, find_english
 from ..glossary.termbase import Entry
-from ..model import Document, Paragraph, Segment, TermHit
+from ..model import Document, InlineSpan, Paragraph, Segment, TermHit
 from ..memory.paragraphs import paragraph_suggestions, paragraph_targets
 from ..memory.store import TranslationMemory
-from ..placeholders import PlaceholderScheme, choose_scheme, engine_check
+from ..placeholders import TAG_SLOTS, PlaceholderScheme, choose_scheme, engine_check
+from . import inline
 from ..segment import ABBREVIATIONS, engine_chunks
 from .review import forbidden_hits
 
@@ -69,19 +70,57 @@ def protect(text: str, terms: list[TermHit], strategy: Strategy,
     """Replace term spans with placeholders (numbered from 1) or with their English.
 
     Returns the text and the placeholder map. Terms beyond the scheme's capacity are written
-    in English, as the inject strategy does.
+    in English, as the inject strategy does."""
+    protected, mapping, _ = protect_tagged(text, terms, strategy, scheme, [])
+    return protected, mapping
+
+
+def protect_tagged(text: str, terms: list[TermHit], strategy: Strategy,
+                   scheme: PlaceholderScheme | None, tags: list[InlineSpan],
+                   ) -> tuple[str, dict[int, TermHit], dict[int, tuple[int, bool]]]:
+    """`protect`, plus a tag placeholder at each edge of the formatting spans in `tags`, so
+    the model carries a bold clause's edges to where the clause lands in English.
+
+    The third value maps a tag's placeholder number to (span index, opening?). A tag edge that
+    falls inside a term moves to the term's edge. Without a scheme no tags are placed (the
+    spans are then placed by the fallback, `stages.inline.place`).
     """
-    out, last, mapping = [], 0, {}
+    # events at a position: closing tags, then a term's replacement, then opening tags
+    events: list[tuple[int, int, int, object]] = []
     for n, hit in enumerate(terms, start=1):
-        out.append(text[last:hit.start])
-        if strategy is Strategy.PLACEHOLDER and scheme is not None and n <= scheme.capacity:
-            mapping[n] = hit
-            out.append(f" {scheme.token(n)} ")
+        events.append((hit.start, 1, n, hit))
+    tag_map: dict[int, tuple[int, bool]] = {}
+    if scheme is not None:
+        for k, span in enumerate(tags[:TAG_SLOTS // 2]):
+            start, end = span.start, span.end
+            for hit in terms:
+                if hit.start < start < hit.end:
+                    start = hit.start
+                if hit.start < end < hit.end:
+                    end = hit.end
+            events.append((start, 2, k, True))
+            events.append((end, 0, k, False))
+    out, last, mapping = [], 0, {}
+    for at, order, n, what in sorted(events, key=lambda e: (e[0], e[1], e[2])):
+        out.append(text[last:max(last, at)])
+        last = max(last, at)
+        if order == 1:
+            hit = what
+            assert isinstance(hit, TermHit)
+            if (strategy is Strategy.PLACEHOLDER and scheme is not None
+                    and n <= scheme.term_capacity):
+                mapping[n] = hit
+                out.append(f" {scheme.token(n)} ")
+            else:
+                out.append(f" {hit.target} ")
+            last = hit.end
         else:
-            out.append(f" {hit.target} ")
-        last = hit.end
+            assert scheme is not None
+            number = scheme.tag(n, bool(what))
+            tag_map[number] = (n, bool(what))
+            out.append(f" {scheme.token(number)} ")
     out.append(text[last:])
-    return re.sub(r" {2,}", " ", "".join(out)).strip(), mapping
+    return re.sub(r" {2,}", " ", "".join(out)).strip(), mapping, tag_map
 
 
 def restore(output: str, mapping: dict[int, TermHit], scheme: PlaceholderScheme) -> str | None:
@@ -128,12 +167,14 @@ def _independent(spans: list[tuple[Match, tuple[int, int]]]) -> list[tuple[Match
     return chosen
 
 
-def repair_forbidden(seg: Segment, matcher: TermMatcher) -> str:
+def repair_forbidden(seg: Segment, matcher: TermMatcher) -> tuple[str, list[InlineSpan]]:
     """Replace a forbidden rendering by the preferred one where that is unambiguous: one bad
     span for a term that occurs once. Overlapping spans are resolved first, so one stretch of
-    text is replaced at most once. Anything else is left for the review to flag."""
+    text is replaced at most once. Anything else is left for the review to flag. Returns the
+    text and the English formatting spans, moved along with the edits."""
     assert seg.target is not None
     text = seg.target
+    formatting = seg.target_spans
     matches = matcher.find(seg.source)
     spans = _independent([(m, span) for m, _, span in forbidden_hits(text, matches)])
     counts = Counter(m.entry.id for m in matches)
@@ -144,7 +185,8 @@ def repair_forbidden(seg: Segment, matcher: TermMatcher) -> str:
             if text[a].isupper() and not good[0].isupper():
                 good = good[0].upper() + good[1:]
             text = text[:a] + good + text[b:]
-    return text
+            formatting = inline.shift_after_edit(formatting, a, b, len(good))
+    return text, formatting
 
 
 def runtime_identity(engine: Engine) -> str:
@@ -164,6 +206,17 @@ class _Plan:
     seg: Segment
     chunks: list[str]
     mapping: dict[int, TermHit]
+    tags: dict[int, tuple[int, bool]] = field(default_factory=dict)
+
+
+@dataclass
+class _Result:
+    """What the engine gave for a segment: the English, its score, and where the formatting
+    tags came back (span index, opening?, offset), for `inline.place`."""
+
+    text: str
+    score: float | None
+    tags: list[tuple[int, bool, int]] = field(default_factory=list)
 
 
 class Translator:
@@ -198,7 +251,10 @@ class Translator:
             unit = self.tm.exact(seg.source) if self.tm else None
             if unit is not None:
                 seg.target, seg.origin = unit.target, "tm"
-                if unit.target_codes:  # the memory's formatting is not carried into the edition
+                known = inline.memory_spans(seg, unit.source_spans, unit.target_spans)
+                seg.target_spans, flags = inline.place(seg, seg.target, known=known)
+                seg.flags.extend(flags)
+                if unit.target_codes:  # codes that are not formatting (a placeholder, a tag)
                     seg.flags.append("tm-inline-codes")
                 bar.update(1)
                 continue
@@ -219,7 +275,7 @@ class Translator:
         bar.close()
         for seg in segments:
             if seg.target is not None and seg.origin == "mt":
-                seg.target = repair_forbidden(seg, self.matcher)
+                seg.target, seg.target_spans = repair_forbidden(seg, self.matcher)
             summary.origins[seg.origin] += 1
         summary.flagged = sum(1 for s in segments if s.flags)
         summary.seconds = time.perf_counter() - start
@@ -242,8 +298,8 @@ class Translator:
     def _machine_translate(self, segments: list[Segment], summary: Summary, bar,  # noqa: ANN001
                            contexts: dict[str, SegmentContext]) -> None:
         self._prepare_engine()
-        first: dict[str, tuple[str, float | None] | None] = {}
-        second: dict[str, tuple[str, float | None] | None] = {}
+        first: dict[str, _Result | None] = {}
+        second: dict[str, _Result | None] = {}
         if reads_context(self.engine):  # it retries itself, naming the problem
             first = self._context_pass(segments, contexts, summary, bar)
         else:
@@ -260,16 +316,18 @@ class Translator:
                 seg.flags.extend([FLAG_UNTRANSLATED, FLAG_MT_EMPTY])
                 summary.failed += 1
                 continue
-            text, seg.score = result
-            seg.target = capitalise_term_starts(text, seg.terms, entries)
+            seg.score = result.score
+            seg.target = capitalise_term_starts(result.text, seg.terms, entries)
             seg.origin = "mt"
+            seg.target_spans, flags = inline.place(seg, seg.target, result.tags)
+            seg.flags.extend(flags)
             for hit in seg.terms:
                 if not find_english(seg.target, hit.target):
                     seg.flags.append(f"term-lost:{hit.source}")
 
     def _context_pass(self, segments: list[Segment], contexts: dict[str, SegmentContext],
                       summary: Summary,
-                      bar) -> dict[str, tuple[str, float | None] | None]:  # noqa: ANN001
+                      bar) -> dict[str, _Result | None]:  # noqa: ANN001
         """Whole segments as written, each with its context, in document order; cached by
         source and context (what the model sees, bar the neighbouring sentences, which depend on
         where a batch starts and would make a resumed run miss the cache); None where empty."""
@@ -304,11 +362,11 @@ class Translator:
                 self.cache.put_many(rows)
             if bar is not None:
                 bar.update(sum(users[keys[seg.id]] for seg in batch))
-        return {seg.id: done[keys[seg.id]] if usable(done[keys[seg.id]][0], seg.source) else None
-                for seg in segments}
+        return {seg.id: _Result(*done[keys[seg.id]])
+                if usable(done[keys[seg.id]][0], seg.source) else None for seg in segments}
 
     def _mt_pass(self, segments: list[Segment], strategy: Strategy, summary: Summary,
-                 bar) -> dict[str, tuple[str, float | None] | None]:  # noqa: ANN001
+                 bar) -> dict[str, _Result | None]:  # noqa: ANN001
         """Translate segments (chunked, cached, batched); None where the output is unusable:
         empty, or (placeholder strategy) with placeholders lost, mangled or doubled."""
         assert self.engine is not None
@@ -316,9 +374,13 @@ class Translator:
         scheme = self._scheme
         plans: list[_Plan] = []
         for seg in segments:
-            protected, mapping = protect(seg.source, seg.terms, strategy, scheme)
+            # formatting tags ride only on the placeholder pass: the retry sends plain text,
+            # and `inline.place` then places the spans by anchors (flagged)
+            tags = inline.tagged(seg) if strategy is Strategy.PLACEHOLDER else []
+            protected, mapping, tag_map = protect_tagged(seg.source, inline.code_terms(seg),
+                                                         strategy, scheme, tags)
             keep = [(a, b) for a, b, _ in scheme.spans(protected)] if scheme else []
-            plans.append(_Plan(seg, engine_chunks(protected, keep=keep), mapping))
+            plans.append(_Plan(seg, engine_chunks(protected, keep=keep), mapping, tag_map))
         # The key is the exact model input: glossary entries that touch a segment shape it
         # (placeholder positions, injected English); edits elsewhere in the glossary do not.
         keys = {chunk: cache_key(engine_key, chunk) for plan in plans for chunk in plan.chunks}
@@ -331,7 +393,7 @@ class Translator:
             if strategy is Strategy.PLACEHOLDER or scheme is None:  # count a segment once
                 summary.cached += sum(1 for p in plans if all(c in done for c in p.chunks))
         self._translate_missing(plans, keys, done, bar)
-        out: dict[str, tuple[str, float | None] | None] = {}
+        out: dict[str, _Result | None] = {}
         for plan in plans:
             if not all(usable(done[c][0], c, scheme) for c in plan.chunks):
                 out[plan.seg.id] = None
@@ -339,15 +401,17 @@ class Translator:
             text = " ".join(done[c][0].strip() for c in plan.chunks).strip()
             scores = [done[c][1] for c in plan.chunks if done[c][1] is not None]
             score = sum(scores) / len(scores) if scores else None
-            if strategy is Strategy.PLACEHOLDER and plan.mapping:
+            if strategy is Strategy.PLACEHOLDER and (plan.mapping or plan.tags):
                 assert scheme is not None
-                restored = restore(text, plan.mapping, scheme)
-                out[plan.seg.id] = None if restored is None else (restored, score)
+                decoded = scheme.decode(text, {n: hit.target for n, hit in plan.mapping.items()},
+                                        plan.tags)
+                out[plan.seg.id] = (None if decoded is None
+                                    else _Result(decoded.text, score, decoded.tags))
             elif scheme is not None and scheme.has_trace(text) and not scheme.has_trace(
                     plan.seg.source):
                 out[plan.seg.id] = None  # a placeholder the model made up from nothing
             else:
-                out[plan.seg.id] = (text, score)
+                out[plan.seg.id] = _Result(text, score)
         return out
 
     def _engine_results(self, texts: list[str], contexts: list | None = None) -> list:

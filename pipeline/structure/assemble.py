@@ -26,14 +26,6 @@ def join_titles(parts: list[str]) -> str:
     return "".join(out)
 
 
-def _emphasised(text: str, bold: list[bool], a: int, b: int) -> bool:
-    """At least half the letters of text[a:b] are bold (most text has none: checked first)."""
-    if not any(bold[a:b]):
-        return False
-    letters = [flag for ch, flag in zip(text[a:b], bold[a:b]) if ch.isalnum()]
-    return bool(letters) and sum(letters) * 2 >= len(letters)
-
-
 class Assembler:
     def __init__(self, ctx: Context, path: str) -> None:
         self.ctx = ctx
@@ -67,7 +59,7 @@ class Assembler:
             if a == b:
                 continue
             seg = Segment(id=f"{para_id}.{first + len(segs)}", source=source[a:b],
-                          display=display[a:b], emphasis=_emphasised(source, chars.bold, a, b))
+                          display=display[a:b], spans=chars.spans(a, b))
             # a marker belongs to the sentence whose span (with its spacing) holds the
             # character it follows
             lo, hi = bisect.bisect_left(markers, start), bisect.bisect_left(markers, end)

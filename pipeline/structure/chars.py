@@ -1,4 +1,4 @@
-"""Paragraph text with per-character bold flags and note markers, kept aligned while the text
+"""Paragraph text with per-character formatting and note markers, kept aligned while the text
 is normalised, simplified and split. Every operation is linear in the text's length: one
 paragraph can be megabytes long."""
 from __future__ import annotations
@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..model import InlineSpan
 from ..readers.blocks import Span, SpanKind
+from ..spans import BOLD_BIT, from_styles, style_bits
 
 CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef"
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
@@ -16,37 +18,48 @@ _RUNS = re.compile(r"\s{2,}")
 
 @dataclass
 class Chars:
+    """`style` holds one int per character (`pipeline.spans.style_bits`: bold, italic, code,
+    and the index of its link in `links`), so formatting survives every cut exactly."""
+
     text: str = ""
-    bold: list[bool] = field(default_factory=list)
+    style: list[int] = field(default_factory=list)
     markers: list[int] = field(default_factory=list)  # sorted: index of the char a mark follows
+    links: list[str] = field(default_factory=list)  # addresses, indexed from `style`
 
     @classmethod
     def from_spans(cls, spans: list[Span]) -> "Chars":
         pieces: list[str] = []
-        bold: list[bool] = []
+        style: list[int] = []
         markers: list[int] = []
+        links: dict[str, int] = {}
         for span in spans:
             if span.kind == SpanKind.MARKER:
-                if bold:
-                    markers.append(len(bold) - 1)
+                if style:
+                    markers.append(len(style) - 1)
             elif span.kind == SpanKind.TEXT and span.text:
                 pieces.append(span.text)
-                bold.extend([span.bold] * len(span.text))
-        return cls("".join(pieces), bold, sorted(set(markers)))
+                link = links.setdefault(span.href, len(links)) if span.href else None
+                style.extend([style_bits(span.bold, span.italic, span.code, link)]
+                             * len(span.text))
+        return cls("".join(pieces), style, sorted(set(markers)), list(links))
+
+    def spans(self, start: int = 0, end: int | None = None) -> list[InlineSpan]:
+        """The formatting of text[start:end] as spans relative to `start`."""
+        return from_styles(self.style, self.links, start, end)
 
     def keep(self, mask: list[bool]) -> "Chars":
         """The characters where `mask` is True; a marker on a removed character moves to the
         kept character before it."""
         pieces: list[str] = []
-        bold: list[bool] = []
+        style: list[int] = []
         new_index: list[int] = []  # old index -> new index (-1: nothing kept yet)
         for i, keep in enumerate(mask):
             if keep:
                 pieces.append(self.text[i])
-                bold.append(self.bold[i])
-            new_index.append(len(bold) - 1)
+                style.append(self.style[i])
+            new_index.append(len(style) - 1)
         markers = sorted({new_index[m] for m in self.markers if new_index[m] >= 0})
-        return Chars("".join(pieces), bold, markers)
+        return Chars("".join(pieces), style, markers, self.links)
 
     def normalised(self) -> "Chars":
         """Collapse whitespace, drop spaces between Chinese characters, trim."""
@@ -61,18 +74,21 @@ class Chars:
         mask[:lead] = [False] * lead
         mask[trail:] = [False] * (len(text) - trail)
         if all(mask):
-            return Chars(text, self.bold, self.markers)
-        return Chars(text, self.bold, self.markers).keep(mask)
+            return Chars(text, self.style, self.markers, self.links)
+        return Chars(text, self.style, self.markers, self.links).keep(mask)
 
     def drop_prefix(self, n: int) -> "Chars":
         return self.slice(n, len(self.text)).normalised()
 
     def slice(self, start: int, end: int) -> "Chars":
-        return Chars(self.text[start:end], self.bold[start:end],
-                     [m - start for m in self.markers if start <= m < end])
+        return Chars(self.text[start:end], self.style[start:end],
+                     [m - start for m in self.markers if start <= m < end], self.links)
+
+    def is_bold(self, i: int) -> bool:
+        return bool(self.style[i] & BOLD_BIT)
 
     def all_bold(self, start: int = 0, end: int | None = None) -> bool:
         """True when every letter in [start, end) is bold (punctuation and spaces don't count)."""
         end = len(self.text) if end is None else end
-        letters = [self.bold[i] for i in range(start, end) if self.text[i].isalnum()]
+        letters = [self.is_bold(i) for i in range(start, end) if self.text[i].isalnum()]
         return bool(letters) and all(letters)

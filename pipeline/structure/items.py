@@ -108,7 +108,7 @@ class Context:
 def make_item(block: Block, script: str) -> Item:
     if block.kind in (BlockKind.CODE, BlockKind.TABLE, BlockKind.FRONT_MATTER,
                       BlockKind.OMITTED):
-        chars = Chars(block.text, [False] * len(block.text))
+        chars = Chars(block.text, [0] * len(block.text))
     else:
         chars = Chars.from_spans(block.spans).normalised()
     simple = simplify_aligned(chars.text) if script == "traditional" else chars.text

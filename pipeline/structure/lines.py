@@ -7,6 +7,8 @@ block; other line breaks stay inside the paragraph.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..readers.blocks import Block, BlockKind, Span, SpanKind
 from ..script import to_simplified
 from .speakers import label_of
@@ -25,7 +27,7 @@ def _lines(block: Block) -> list[list[Span]]:
             if k:
                 lines.append([])
             if part:
-                lines[-1].append(Span(part, span.bold, span.kind, span.href))
+                lines[-1].append(replace(span, text=part))
     return lines
 
 

@@ -115,8 +115,7 @@ def recognise(ctx: Context) -> None:
 
 
 def _all_bold(item: Item) -> bool:
-    letters = [b for ch, b in zip(item.text, item.chars.bold) if ch.isalnum()]
-    return bool(letters) and all(letters)
+    return item.chars.all_bold()
 
 
 def label_only(item: Item) -> bool:

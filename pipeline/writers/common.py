@@ -7,7 +7,8 @@ from enum import Enum
 from typing import Callable, Container
 
 from ..errors import BitextError
-from ..model import Document, Note, Paragraph, Segment
+from ..model import Document, InlineSpan, Note, Paragraph, Segment
+from ..spans import Run, normalise, runs, shift, tighten
 
 DEFAULT_BUILD_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
@@ -76,16 +77,9 @@ def note_term(note: Note, with_source: bool) -> str | None:
             else note.term)
 
 
-def split_at_notes(seg: Segment, text: str, notes: dict[str, Note], numbered: Container[str],
-                   lang: str = "en") -> list[tuple[str, list[str]]]:
-    """A segment's text cut at its note marks: (text, note ids marked right after it).
-
-    Every writer uses this, so a mark sits after the same word in every format. `notes` is the
-    document's notes by id; only ids in `numbered` are marked. In the English (`lang` "en")
-    offsets index `seg.target`, in the Chinese `seg.source` (used only while the shown text is
-    as long, i.e. aligned with it). Notes without a position (the source's own, or a term the
-    English does not show) and untranslated English go at the end. The last piece may be empty
-    text followed by the end-of-segment marks."""
+def _note_cuts(seg: Segment, text: str, notes: dict[str, Note], numbered: Container[str],
+               lang: str) -> dict[int, list[str]]:
+    """Where each numbered note's mark goes in `text`: offset -> note ids."""
     cuts: dict[int, list[str]] = {}
     for nid in seg.note_ids:
         if nid not in numbered:
@@ -98,14 +92,89 @@ def split_at_notes(seg: Segment, text: str, notes: dict[str, Note], numbered: Co
             offset = note.source_offset
         at = len(text) if offset is None else max(0, min(offset, len(text)))
         cuts.setdefault(at, []).append(nid)
-    pieces: list[tuple[str, list[str]]] = []
+    return cuts
+
+
+def shown_spans(seg: Segment, text: str, lang: str) -> list[InlineSpan]:
+    """The spans that apply to `text` as a writer shows it: the English's when it is the
+    segment's target, the Chinese's while the shown Chinese is aligned with the source (a
+    script conversion that changed its length drops formatting rather than misplace it)."""
+    if lang == "en":
+        return seg.target_spans if seg.target is not None and text == seg.target else []
+    return seg.spans if len(text) == len(seg.source) else []
+
+
+def segment_runs(seg: Segment, text: str, notes: dict[str, Note], numbered: Container[str],
+                 lang: str = "en") -> list[tuple[Run, list[str]]]:
+    """A segment's text as formatted runs, each with the note ids marked right after it.
+
+    Every writer uses this, so bold, links and note marks sit on the same words in every
+    format. `notes` is the document's notes by id; only ids in `numbered` are marked. In the
+    English (`lang` "en") offsets index `seg.target`, in the Chinese `seg.source`. Notes without
+    a position (the source's own, or a term the English does not show) and untranslated English
+    go at the end; the last run may be empty text followed by the end-of-segment marks."""
+    return _with_cuts(text, shown_spans(seg, text, lang),
+                      _note_cuts(seg, text, notes, numbered, lang))
+
+
+def _with_cuts(text: str, spans: list[InlineSpan],
+               cuts: dict[int, list[str]]) -> list[tuple[Run, list[str]]]:
+    out: list[tuple[Run, list[str]]] = []
+    if text and 0 in cuts:  # a mark before any text
+        out.append((Run("", 0, 0, frozenset()), cuts[0]))
+    # runs are contiguous, so each cut after the start ends exactly one run
+    for run in runs(text, spans, cuts):
+        out.append((run, cuts.get(run.end, []) if run.end or not text else []))
+    return out
+
+
+def joined_runs(items: list[tuple[Segment, str]], notes: dict[str, Note],
+                numbered: Container[str], lang: str, joiner: str = "",
+                suffix: Callable[[Segment], str] = lambda seg: "",
+                ) -> list[tuple[Run, list[str]]]:
+    """Segments printed one after another (`joiner` between, `suffix(seg)` after each) as one
+    line of runs, for Markdown: formatting that runs on from one sentence into the next is one
+    span (`**A. B.**`, not `**A.** **B.**`), and bold and italic are moved off edges where
+    CommonMark cannot open or close them (`spans.tighten`)."""
+    parts: list[str] = []
+    spans: list[InlineSpan] = []
+    cuts: dict[int, list[str]] = {}
     pos = 0
-    for at in sorted(cuts):
-        pieces.append((text[pos:at], cuts[at]))
-        pos = at
-    if pos < len(text) or not pieces:
-        pieces.append((text[pos:], []))
-    return pieces
+    previous: list[InlineSpan] = []  # spans reaching the end of the previous text
+    for i, (seg, text) in enumerate(items):
+        mine = shift(shown_spans(seg, text, lang), pos + (len(joiner) if i else 0))
+        if i:
+            start = pos + len(joiner)
+            spans += [InlineSpan(pos, start, s.mark, s.href) for s in previous
+                      if any(m.start == start and (m.mark, m.href) == (s.mark, s.href)
+                             for m in mine)]
+            parts.append(joiner)
+            pos = start
+        spans += mine
+        for at, ids in _note_cuts(seg, text, notes, numbered, lang).items():
+            cuts.setdefault(pos + at, []).extend(ids)
+        parts.append(text)
+        pos += len(text)
+        previous = [s for s in mine if s.end == pos]
+        extra = suffix(seg)
+        if extra:
+            parts.append(extra)
+            pos += len(extra)
+            previous = []
+    line = "".join(parts)
+    return _with_cuts(line, tighten(line, normalise(spans), " ", " "), cuts)
+
+
+def split_at_notes(seg: Segment, text: str, notes: dict[str, Note], numbered: Container[str],
+                   lang: str = "en") -> list[tuple[str, list[str]]]:
+    """A segment's text cut at its note marks, formatting aside: (text, note ids after it)."""
+    pieces: list[tuple[str, list[str]]] = []
+    for run, ids in segment_runs(seg, text, notes, numbered, lang):
+        if pieces and not pieces[-1][1]:
+            pieces[-1] = (pieces[-1][0] + run.text, ids)
+        else:
+            pieces.append((run.text, ids))
+    return pieces or [("", [])]
 
 
 def first_anchors(doc: Document, numbered: set[str]) -> dict[str, str]:
@@ -138,8 +207,9 @@ REVIEW_MARK = "⚠"  # after the English of a pair an editor should check first 
 
 
 def needs_review(seg: Segment) -> bool:
-    """A doubtful alignment or a meaning-check outlier: flagged by `bitext align` / `--meaning`."""
-    return any(f.startswith(("align:", "meaning:")) for f in seg.flags)
+    """A doubtful alignment or a meaning-check outlier (flagged by `bitext align` /
+    `--meaning`), or formatting placed by estimate (`stages.inline`)."""
+    return any(f.startswith(("align:", "meaning:", "inline-uncertain:")) for f in seg.flags)
 
 
 def target_text(seg: Segment) -> str:

@@ -57,11 +57,12 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ..model import Document, Note, Paragraph, ParagraphKind, Section, Segment
+from ..spans import Run
 from ..readers.docx_parallel import SOURCE_PREFIX, TARGET_PREFIX, bookmark_name
 from ..textio import atomic_write_bytes
 from .common import (ORIGINAL_TITLE, REVIEW_MARK, build_date, first_anchors, footnote_numbers, footnote_order,
                      needs_review, note_label, note_term, source_line, source_text,
-                     speaker_label, split_at_notes, table_cells,
+                     speaker_label, segment_runs, table_cells,
                      target_text, original_title, source_details, translation_statement)
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
@@ -116,25 +117,29 @@ def _rpr_fonts(rpr: etree._Element, cjk: ChineseFont, *, hint: bool = False) -> 
 
 
 @lru_cache(maxsize=None)
-def _rpr_template(bold: bool, cjk: ChineseFont | None) -> etree._Element | None:
-    if not bold and cjk is None:
+def _rpr_template(bold: bool, cjk: ChineseFont | None,
+                  italic: bool = False) -> etree._Element | None:
+    if not bold and not italic and cjk is None:
         return None
     rpr = OxmlElement("w:r").get_or_add_rPr()
     if cjk is not None:
         _rpr_fonts(rpr, cjk, hint=True)
     if bold:
         rpr.get_or_add_b()
+    if italic:
+        rpr.get_or_add_i()
     return rpr
 
 
-def _run(text: str, *, bold: bool = False, cjk: ChineseFont | None = None) -> etree._Element:
+def _run(text: str, *, bold: bool = False, cjk: ChineseFont | None = None,
+         italic: bool = False) -> etree._Element:
     """A `w:r`; `cjk` marks Chinese text so it carries its own East Asian font and language.
 
     Run properties are built once per style and copied: python-docx's per-run builders
     dominated the time of a whole translate run.
     """
     run = OxmlElement("w:r")
-    template = _rpr_template(bold, cjk)
+    template = _rpr_template(bold, cjk, italic)
     if template is not None:
         run.append(deepcopy(template))
     if "\t" in text or "\n" in text:
@@ -147,9 +152,9 @@ def _run(text: str, *, bold: bool = False, cjk: ChineseFont | None = None) -> et
     return run
 
 
-def _code_run(text: str) -> etree._Element:
+def _code_run(text: str, **style: bool) -> etree._Element:
     """Code, verbatim, in a monospace face (line breaks kept)."""
-    run = _run(text)
+    run = _run(text, **style)
     rpr = run.find(qn("w:rPr"))
     if rpr is None:
         rpr = OxmlElement("w:rPr")
@@ -346,10 +351,10 @@ class _Builder:
         mine = [nid for nid in seg.note_ids if self.first_anchor.get(nid) == seg.id]
         runs: list[etree._Element] = []
         shown = self.chinese(seg) if zh else target_text(seg)
-        pieces = split_at_notes(seg, shown, self.notes_by_id, mine, lang)
-        for i, (text, ids) in enumerate(pieces):
-            if text:
-                runs.append(_run(text, bold=seg.emphasis, cjk=cjk))
+        pieces = segment_runs(seg, shown, self.notes_by_id, mine, lang)
+        for i, (run, ids) in enumerate(pieces):
+            if run.text:
+                runs.append(self._formatted(run, cjk))
             if i < len(pieces) - 1:
                 runs.extend(self._marks(ids, zh=zh))
         end = self._marks(pieces[-1][1], zh=zh)  # marks at the end: after the bookmark
@@ -361,6 +366,24 @@ class _Builder:
         else:
             p.extend(runs)
         p.extend(end)
+
+    def _formatted(self, run: Run, cjk: ChineseFont | None) -> etree._Element:
+        """One formatted run: bold, italic, code in a monospace face, a link as a real
+        hyperlink (external address, or a bookmark for `#anchor`)."""
+        element = (_code_run(run.text, bold=run.bold, italic=run.italic) if run.code
+                   else _run(run.text, bold=run.bold, italic=run.italic, cjk=cjk))
+        if not run.href:
+            return element
+        rpr = element.get_or_add_rPr()
+        rpr.get_or_add_color().set(qn("w:val"), "1F4E9A")
+        rpr.get_or_add_u().set(qn("w:val"), "single")
+        if run.href.startswith("#"):
+            link = OxmlElement("w:hyperlink", attrs={qn("w:anchor"): run.href[1:]})
+        else:
+            rid = self.docx.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
+            link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
+        link.append(element)
+        return link
 
     def _marks(self, ids: list[str], *, zh: bool) -> list[etree._Element]:
         """Note marks at one spot, "1,2" not "12": real references in the English, plain

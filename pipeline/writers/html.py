@@ -27,11 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..model import Document, Note, Paragraph, ParagraphKind, Section, Segment
+from ..model import Document, Mark, Note, Paragraph, ParagraphKind, Section, Segment
+from ..spans import runs
 from ..textio import atomic_write_text
 from .common import (ORIGINAL_TITLE, REVIEW_MARK, first_anchors, footnote_numbers,
                      footnote_order, needs_review, note_label, note_term, original_title,
-                     source_details, source_text, speaker_label, split_at_notes, target_text,
+                     shown_spans, source_details, source_text, speaker_label, split_at_notes,
+                     target_text,
                      translation_statement)
 
 if TYPE_CHECKING:
@@ -189,31 +191,32 @@ class _Page:
         return kept
 
     def _marked(self, seg: Segment, lang: str, text: str, cuts: dict[int, str]) -> str:
-        """Escaped text with term spans, and `cuts` (offset -> note references) inserted; a
-        cut inside a term span moves to the span's end."""
-        spans = self._terms(seg, lang, text)
+        """Escaped text with its formatting (strong, em, code, links), term spans, and `cuts`
+        (offset -> note references) inserted; a cut inside a term span moves to its end. Each
+        run is wrapped on its own, so elements always nest, whatever the spans overlap."""
+        terms = self._terms(seg, lang, text)
         moved: dict[int, str] = {}
         for at, refs in cuts.items():
-            for span in spans:
-                if span.start < at < span.end:
-                    at = span.end
+            for term in terms:
+                if term.start < at < term.end:
+                    at = term.end
             moved[at] = moved.get(at, "") + refs
-        out, pos = [], 0
-
-        def plain(end: int) -> None:
-            nonlocal pos
-            for at in sorted(k for k in moved if pos <= k <= end):
-                out.append(escape(text[pos:at]) + moved.pop(at))
-                pos = at
-            out.append(escape(text[pos:end]))
-            pos = end
-
-        for span in spans:
-            plain(span.start)
-            out.append(f'<span class="term" tabindex="0" data-note="{escape(span.note)}">'
-                       f"{escape(text[span.start:span.end])}</span>")
-            pos = span.end
-        plain(len(text))
+        edges = set(moved) | {t.start for t in terms} | {t.end for t in terms}
+        out = [moved.pop(0, "")]
+        for run in runs(text, shown_spans(seg, text, lang), edges):
+            if not run.text:
+                continue
+            inner = escape(run.text)
+            term = next((t for t in terms if t.start <= run.start and run.end <= t.end), None)
+            if term is not None:
+                inner = (f'<span class="term" tabindex="0" data-note="{escape(term.note)}">'
+                         f"{inner}</span>")
+            for mark, tag in ((Mark.CODE, "code"), (Mark.ITALIC, "em"), (Mark.BOLD, "strong")):
+                if mark in run.marks:
+                    inner = f"<{tag}>{inner}</{tag}>"
+            if run.href:
+                inner = f'<a href="{escape(run.href)}">{inner}</a>'
+            out.append(inner + moved.pop(run.end, ""))
         out.extend(moved[k] for k in sorted(moved))  # past the end: never lost
         return "".join(out)
 
@@ -248,8 +251,6 @@ class _Page:
             else:
                 end = self._refs(seg, lang, ids)
         body = self._marked(seg, lang, text, cuts)
-        if seg.emphasis:
-            body = f"<strong>{body}</strong>"
         marks = f' class="s untranslated" lang="{self.zh_lang}"' if untranslated else ' class="s"'
         # the review mark sits outside the span, as in the DOCX (parallel page only)
         review = (f' <span class="review" title="check this pair">{REVIEW_MARK}</span>'

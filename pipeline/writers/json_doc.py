@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from dataclasses import asdict
 
-from ..model import (Document, Dropped, Metadata, Note, Paragraph, ParagraphKind, Section,
-                     Segment, TermHit)
+from ..model import (Document, Dropped, InlineSpan, Mark, Metadata, Note, Paragraph,
+                     ParagraphKind, Section, Segment, TermHit)
 from ..textio import atomic_write_chunks
 
 if TYPE_CHECKING:
@@ -22,12 +22,33 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
+def spans_to_list(spans: list[InlineSpan]) -> list[dict[str, Any]]:
+    return [{"start": s.start, "end": s.end, "mark": s.mark.value,
+             **({"href": s.href} if s.href else {})} for s in spans]
+
+
+def spans_from_list(items: Any) -> list[InlineSpan]:
+    """Spans as `spans_to_list` wrote them; anything malformed (a hand-edited file) is left
+    out rather than misplace formatting."""
+    out: list[InlineSpan] = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            out.append(InlineSpan(int(item["start"]), int(item["end"]), Mark(item["mark"]),
+                                  item.get("href") or None))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
 def segment_to_dict(seg: Segment) -> dict[str, Any]:
     out: dict[str, Any] = {"id": seg.id, "source": seg.source}
     if seg.display != seg.source:
         out["display"] = seg.display
-    out["emphasis"] = seg.emphasis
+    if seg.spans:
+        out["spans"] = spans_to_list(seg.spans)
     out["target"] = seg.target
+    if seg.target_spans:
+        out["target_spans"] = spans_to_list(seg.target_spans)
     out["origin"] = seg.origin
     if seg.score is not None:
         out["score"] = round(seg.score, 4)
@@ -104,7 +125,8 @@ def document_json_chunks(doc: Document) -> Iterator[str]:
 def segment_from_dict(d: dict[str, Any]) -> Segment:
     return Segment(
         id=str(d["id"]), source=str(d["source"]), display=str(d.get("display") or d["source"]),
-        emphasis=bool(d.get("emphasis")), target=d.get("target"), origin=d.get("origin", "none"),
+        spans=spans_from_list(d.get("spans")), target=d.get("target"),
+        target_spans=spans_from_list(d.get("target_spans")), origin=d.get("origin", "none"),
         score=d.get("score"),
         terms=[TermHit(t["id"], t["source"], t["target"], t["start"], t["end"])
                for t in d.get("terms", [])],

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from ..model import Document, Paragraph, ParagraphKind, Segment
+from ..model import Document, Mark, Paragraph, ParagraphKind, Segment
+from ..spans import Run
 from ..textio import atomic_write_text
 from .common import (ORIGINAL_TITLE, REVIEW_MARK, footnote_numbers, footnote_order, needs_review, note_label,
-                     note_term, source_line, source_text, speaker_label, split_at_notes,
+                     note_term, source_line, source_text, speaker_label, joined_runs,
                      table_cells, target_text, translation_statement, original_title)
 
 if TYPE_CHECKING:
@@ -30,43 +31,91 @@ def escape(text: str) -> str:
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+_DELIMITERS = ((Mark.BOLD, "**"), (Mark.ITALIC, "*"))
+
+
+def _inline_code(text: str) -> str:
+    """Inline code in a backtick fence longer than any run inside it."""
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def formatted(pieces: list[tuple[Run, list[str]]], ref: Callable[[list[str]], str]) -> str:
+    """Runs as Markdown: a link around bold around italic, each opened and closed only where
+    it starts and ends (a note reference inside a bold phrase stays inside it); `ref` renders
+    the note marks after a run."""
+    out: list[str] = []
+    link: str | None = None
+    open_marks: list[Mark] = []
+
+    def close_to(keep: int) -> None:
+        while len(open_marks) > keep:
+            out.append(dict(_DELIMITERS)[open_marks.pop()])
+
+    for run, ids in pieces:
+        if run.text and run.href != link:
+            close_to(0)
+            if link is not None:
+                out.append(f"]({_url(link)})")
+            link = run.href
+            if link is not None:
+                out.append("[")
+        if run.text:
+            wanted = [m for m, _ in _DELIMITERS if m in run.marks]
+            same = 0
+            while same < min(len(wanted), len(open_marks)) and wanted[same] == open_marks[same]:
+                same += 1
+            close_to(same)
+            for mark in wanted[same:]:
+                out.append(dict(_DELIMITERS)[mark])
+                open_marks.append(mark)
+            out.append(_inline_code(run.text) if run.code else escape(run.text))
+        out.append(ref(ids) if ids else "")
+    close_to(0)
+    if link is not None:
+        out.append(f"]({_url(link)})")
+    return "".join(out)
+
+
+def _url(href: str) -> str:
+    """A link destination Markdown reads back whole (spaces and parentheses would end it)."""
+    return f"<{href}>" if re.search(r"[\s()<>]", href) else href
+
+
 def _english(doc: Document, seg: Segment, numbers: dict[str, int]) -> str:
-    """The English with each `[^n]` right after the term its note explains."""
-    notes = {n.id: n for n in doc.notes}
-    return "".join(escape(text) + "".join(f"[^{numbers[n]}]" for n in ids)
-                   for text, ids in split_at_notes(seg, target_text(seg), notes, numbers))
+    """The English, formatted, with each `[^n]` right after the term its note explains."""
+    return _line(doc, [seg], "en", numbers)
 
 
 def _chinese(doc: Document, seg: Segment, numbers: dict[str, int], script: str) -> str:
     """The Chinese with its note numbers after the terms, as plain superscript digits: a second
     `[^n]` reference would make pandoc print every note twice (GFM and markdown-it merge them
     instead), so only the English side links to the note."""
+    return _line(doc, [seg], "zh", numbers, script)
+
+
+def _line(doc: Document, segs: list[Segment], lang: str, numbers: dict[str, int],
+          script: str = "simplified", marks: bool = False) -> str:
+    """Segments as one formatted Markdown line: English joined by spaces with `[^n]` links,
+    Chinese joined directly with superscript note numbers; `marks` adds the review mark."""
     notes = {n.id: n for n in doc.notes}
-    text = source_text(seg, script, doc.script)
-    return "".join(
-        escape(piece) + ("⁽" + ",".join(str(numbers[n]) for n in ids).translate(_SUPERSCRIPT)
-                         + "⁾" if ids else "")
-        for piece, ids in split_at_notes(seg, text, notes, numbers, lang="zh"))
+    if lang == "en":
+        return formatted(
+            joined_runs([(s, target_text(s)) for s in segs], notes, numbers, "en", " ",
+                        lambda s: f" {REVIEW_MARK}" if marks and needs_review(s) else ""),
+            lambda ids: "".join(f"[^{numbers[n]}]" for n in ids))
+    return formatted(
+        joined_runs([(s, source_text(s, script, doc.script)) for s in segs], notes, numbers,
+                    "zh"),
+        lambda ids: "⁽" + ",".join(str(numbers[n]) for n in ids).translate(_SUPERSCRIPT) + "⁾")
 
 
 def _paragraph(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int],
                script: str = "simplified", marks: bool = False) -> str:
-    """One paragraph; consecutive emphasised sentences share one bold span. `marks` puts the
-    review mark after English an editor should check (parallel text only)."""
-    joiner = " " if lang == "en" else ""
-    groups: list[tuple[bool, list[str]]] = []
-    for seg in para.segments:
-        text = (_english(doc, seg, numbers)
-                + (f" {REVIEW_MARK}" if marks and needs_review(seg) else "") if lang == "en"
-                else _chinese(doc, seg, numbers, script))
-        if groups and groups[-1][0] == seg.emphasis:
-            groups[-1][1].append(text)
-        else:
-            groups.append((seg.emphasis, [text]))
-    # CommonMark cannot close `**` between Chinese punctuation and a letter (`。**以前`), so a
-    # bold group is set off by a space in Chinese too
-    line = (" " if lang == "en" or len(groups) > 1 else "").join(
-        f"**{joiner.join(t)}**" if bold else joiner.join(t) for bold, t in groups)
+    """One paragraph, its formatting as the spans say. `marks` puts the review mark after
+    English an editor should check (parallel text only)."""
+    line = _line(doc, para.segments, lang, numbers, script, marks)
     label = speaker_label(doc, para.speaker, lang, script) if para.turn_start else None
     if label:
         # `**张鹏**：` as the source writes it: `**张鹏：**正文` would not parse as bold

@@ -55,7 +55,8 @@ def _summary(review: Review) -> list[str]:
 
 SCOPE = ("What this review covers: each glossary term rendered as the glossary says, and "
          "rendered the same way throughout; numbers, names and model names carried over; "
-         "Chinese left in the English. It is not a judgement of translation quality: \"clean\" "
+         "Chinese left in the English; bold, italic and links whose place in the English was "
+         "estimated. It is not a judgement of translation quality: \"clean\" "
          "means none of these checks found a problem, not that the English reads well or is "
          "accurate. An editor still reads the text against the original.")
 
