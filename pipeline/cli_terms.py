@@ -32,7 +32,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         data = [{"id": e.id, "source": e.forms(), "target": e.target, "forbidden": e.forbidden,
                  "category": e.category, "note": e.note, "keep": e.keep, "context": e.context,
-                 "tier": e.tier.value, "sense": e.sense, "admitted": e.admitted}
+                 "tier": e.tier.value, "sense": e.sense, "admitted": e.admitted,
+                 "annotate": e.annotate}
                 for e in glossary.entries]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     else:

@@ -200,6 +200,50 @@ def test_tbx_round_trip_of_the_shipped_glossary_is_lossless(tmp_path):
     assert write_tsv(read_tbx(path)) == write_tsv(entries)
 
 
+@needs_schemas
+def test_annotate_no_survives_tsv_tbx_tsv_and_glossary_import(tmp_path):
+    import sys
+
+    tsv = tmp_path / "mine.tsv"
+    tsv.write_text("source\ttarget\tcategory\tnote\tannotate\n"
+                   "跃问\tYuewen\tproduct\tStepFun's chatbot app.\tno\n"
+                   "阶跃星辰\tStepFun\torg\tShanghai AI start-up.\tyes\n"
+                   "月之暗面\tMoonshot AI\torg\tBeijing AI start-up.\t\n", encoding="utf-8")
+    entries, problems = load_file(tsv)
+    assert problems == [] and [e.annotate for e in entries] == [False, True, True]
+    data = tbx_bytes(entries)
+    root = etree.fromstring(data)
+    rng = etree.RelaxNG(etree.parse(str(SCHEMAS / "TBXcoreStructV03_TBX-Basic_integrated.rng")))
+    assert rng.validate(root), rng.error_log.last_error
+    sch = _schematron()
+    assert sch.validate(root), sch.error_log.last_error
+    ns = {"t": "urn:iso:std:iso:30042:ed-2"}
+    assert root.xpath("//t:conceptEntry[1]/t:admin[@type='projectSubset']/text()",
+                      namespaces=ns) == ["bitext-no-note"]
+    assert root.xpath("//t:conceptEntry[1]/t:note/text()", namespaces=ns) == ["StepFun's chatbot app."]
+    path = tmp_path / "mine.tbx"
+    path.write_bytes(data)
+    assert write_tsv(read_tbx(path)) == write_tsv(entries)
+    into = tmp_path / "project.tsv"
+    result = subprocess.run([sys.executable, "-m", "pipeline", "glossary", "import", str(path),
+                             "--into", str(into)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    header, first = into.read_text(encoding="utf-8").splitlines()[:2]
+    assert header.endswith("\tannotate") and first.endswith("\tno")
+    assert [(e.target, e.note, e.annotate) for e in load_file(into)[0]] == [
+        ("Yuewen", "StepFun's chatbot app.", False), ("StepFun", "Shanghai AI start-up.", True),
+        ("Moonshot AI", "Beijing AI start-up.", True)]
+
+
+def test_annotate_values_are_checked(tmp_path):
+    tsv = tmp_path / "bad.tsv"
+    tsv.write_text("source\ttarget\tnote\tannotate\n跃问\tYuewen\tA note.\tmaybe\n"
+                   "阶跃\tStepFun\t\tyes\n", encoding="utf-8")
+    problems = [str(p) for p in load_file(tsv)[1]]
+    assert problems == [f"{tsv}:2: unknown annotate value 'maybe' (use yes, no or leave it empty)",
+                        f"{tsv}:3: annotate 'yes' for '阶跃' but the entry has no note to show"]
+
+
 def test_old_martif_tbx_still_reads(tmp_path):
     path = tmp_path / "old.tbx"
     path.write_text('<?xml version="1.0"?>\n<martif type="TBX" xml:lang="en"><text><body>'

@@ -124,6 +124,55 @@ def test_an_overlaid_empty_note_switches_the_shipped_note_off(tmp_path: Path):
     assert without.notes == [] and "[^" not in english_markdown(without)
 
 
+def _editions(doc: Document, tmp_path: Path) -> dict[str, str]:
+    """Every edition's text: Markdown, HTML and the DOCX documents with their footnotes."""
+    import zipfile
+
+    from pipeline.writers.docx_writer import write_english_docx, write_parallel_docx
+
+    out = {"en.md": english_markdown(doc), "parallel.md": parallel_markdown(doc),
+           "en.html": english_html(doc), "parallel.html": parallel_html(doc)}
+    for name, write in (("en.docx", write_english_docx), ("parallel.docx", write_parallel_docx)):
+        write(doc, tmp_path / name)
+        with zipfile.ZipFile(tmp_path / name) as z:
+            out[name] = "".join(z.read(n).decode() for n in z.namelist()
+                                if n.startswith("word/") and n.endswith(".xml"))
+    return out
+
+
+def test_annotate_no_keeps_the_note_text_but_shows_no_note(tmp_path: Path):
+    # 阶跃星辰 has a note but `annotate` no; 月之暗面's note is shown as before
+    path = tmp_path / "terms.tsv"
+    path.write_text(HEADER.rstrip("\n") + "\tprovenance\tannotate\n"
+                    "阶跃星辰\tStepFun\t\torg\tShanghai AI start-up.\t\t\t\t\t\t\tno\n"
+                    "月之暗面\tMoonshot AI\t\torg\tBeijing AI start-up.\t\t\t\t\t\t\tyes\n",
+                    encoding="utf-8")
+    terms = load_glossary([path], with_shipped=False)
+    assert terms.lookup("阶跃星辰").note == "Shanghai AI start-up."  # kept for another edition
+    doc = _annotated(terms, [("阶跃星辰和月之暗面都在。", "StepFun and Moonshot AI were both there.")])
+    assert [n.term for n in doc.notes] == ["Moonshot AI"]
+    editions = _editions(doc, tmp_path)
+    for name, text in editions.items():
+        assert "Shanghai AI start-up" not in text, name
+        assert "Beijing AI start-up" in text, name
+    assert "StepFun and Moonshot AI[^1] were both there." in editions["en.md"]
+    assert "[^2]" not in editions["en.md"] and "[^2]" not in editions["parallel.md"]
+
+
+def test_an_overlay_with_annotate_no_switches_the_shipped_note_off(tmp_path: Path):
+    shipped = load_glossary()
+    note = shipped.lookup("跃问").note
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("source\ttarget\tcategory\tnote\tannotate\n"
+                    f"跃问\tYuewen\tproduct\t{note}\tno\n", encoding="utf-8")
+    overlaid = load_glossary([mine], with_shipped=True)
+    doc = _annotated(overlaid, [("我们做了跃问。", "We built Yuewen.")])
+    assert doc.notes == []
+    assert all(note not in text and "fn-1" not in text
+               for text in _editions(doc, tmp_path).values())
+    assert "We built Yuewen.\n" in english_markdown(doc) and "[^" not in english_markdown(doc)
+
+
 def test_untranslated_segment_keeps_its_marks_at_the_end(glossary):
     doc = _annotated(glossary, [("阶跃星辰发布了模型。", None)])
     assert "\n阶跃星辰发布了模型。[^1]\n" in english_markdown(doc)

@@ -17,6 +17,7 @@ what bitext means (and the round trip TSV → TBX → TSV is lossless):
 | admitted English renderings | en `termSec`, admittedTerm-admn-sts |
 | tier `suggested` | `admin type="projectSubset"` `bitext-suggested` on the concept |
 | sense cue words (no `~`) | `descrip type="context"` on the preferred Chinese term |
+| annotate `no` (the note is not shown) | `admin type="projectSubset"` `bitext-no-note` on the concept |
 
 TBX-Basic has no "keep untranslated" category; a subset is how TBX marks a group of entries that
 a project treats alike.
@@ -39,6 +40,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TARGET_LANG = "en"
 KEEP_SUBSET = "bitext-keep"
 SUGGESTED_SUBSET = "bitext-suggested"  # tier: a rendering the review does not require
+NO_NOTE_SUBSET = "bitext-no-note"  # annotate no: the note is kept, not shown in this edition
 _MODELS = (
     ('href="https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/'
      'TBXcoreStructV03_TBX-Basic_integrated.rng" type="application/xml" '
@@ -84,6 +86,8 @@ def tbx_bytes(entries: list[Entry]) -> bytes:
             _el(concept, "admin", KEEP_SUBSET, type="projectSubset")
         if entry.tier is Tier.SUGGESTED:
             _el(concept, "admin", SUGGESTED_SUBSET, type="projectSubset")
+        if not entry.annotate:
+            _el(concept, "admin", NO_NOTE_SUBSET, type="projectSubset")
         if entry.provenance:
             _el(concept, "admin", entry.provenance, type="source")
         if entry.note:
@@ -156,6 +160,7 @@ def _v3_rows(root: etree._Element) -> list[tuple[int, dict[str, str]]]:
             "sense": " | ".join(c for t in zh for c in t[2] if "~" not in c),
             "admitted": " | ".join(t[0] for t in en if t[1] == Status.ADMITTED.value),
             "provenance": "; ".join(sources),
+            "annotate": "no" if NO_NOTE_SUBSET in subsets else "",
         }
         line = concept.sourceline or 0
         rows.append((line, {k: row[k] for k in COLUMNS}))

@@ -19,7 +19,7 @@ from ..script import simplify_aligned, taiwan_phrasing, to_simplified, to_tradit
 from ..textio import decode, read_bytes
 
 COLUMNS = ["source", "target", "forbidden", "category", "note", "keep", "context", "tier", "sense",
-           "admitted", "provenance"]
+           "admitted", "provenance", "annotate"]
 CATEGORIES = {"concept", "person", "org", "product", "benchmark", "work", "event", "place", "title"}
 NAME_CATEGORIES = CATEGORIES - {"concept"}
 
@@ -68,6 +68,15 @@ class Entry:
     # where the English comes from (the owner's own English page, a paper title, a publication):
     # what an editor checks before changing an entry
     provenance: str = ""
+    # whether this edition carries the entry's note as a translator's footnote (column
+    # `annotate`: yes/no, empty = yes when there is a note). A separate switch rather than an
+    # emptied note, so the note text stays with the entry for the next edition that wants it
+    annotate: bool = True
+
+    @property
+    def shows_note(self) -> bool:
+        """Whether the annotate stage gives this entry a translator's note."""
+        return bool(self.note) and self.annotate
 
     @property
     def id(self) -> str:
@@ -118,7 +127,7 @@ class Entry:
         return [" | ".join(self.sources), self.target, " | ".join(self.forbidden), self.category,
                 self.note or "", "yes" if self.keep else "", " | ".join(self.context),
                 "" if self.tier is Tier.ENFORCED else self.tier.value, " | ".join(self.sense),
-                " | ".join(self.admitted), self.provenance]
+                " | ".join(self.admitted), self.provenance, "" if self.annotate else "no"]
 
 
 def simplified_form(form: str) -> str:
@@ -171,6 +180,11 @@ def _split(value: str) -> list[str]:
     return [v for v in LIST_SEP.split(value.strip()) if v] if value.strip() else []
 
 
+# the `annotate` column: whether the entry's note is shown (empty: yes, when there is a note)
+_SWITCH = {"yes": True, "y": True, "true": True, "1": True,
+           "no": False, "n": False, "false": False, "0": False}
+
+
 def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str, *,
                skip_untranslated: bool = False) -> tuple[list[Entry], list[Problem]]:
     """Entries and problems; `skip_untranslated` passes over rows with no target (a `bitext
@@ -202,7 +216,7 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str, *,
             if pattern.count("~") != 1:
                 problems.append(Problem(file, line, f"context pattern '{pattern}' must contain "
                                                     f"exactly one ~ standing for the term"))
-        keep = (row.get("keep") or "").strip().lower() in ("yes", "y", "true", "1")
+        keep = _SWITCH.get((row.get("keep") or "").strip().lower()) is True
         tier_text = (row.get("tier") or "").strip().lower() or Tier.ENFORCED.value
         try:
             tier = Tier(tier_text)
@@ -210,14 +224,24 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]], file: str, *,
             problems.append(Problem(file, line, f"unknown tier '{tier_text}' (use enforced or "
                                                 f"suggested)"))
             tier = Tier.ENFORCED
+        note = (row.get("note") or "").strip() or None
+        switch = (row.get("annotate") or "").strip().lower()
+        annotate = _SWITCH.get(switch) if switch else True
+        if annotate is None:
+            problems.append(Problem(file, line, f"unknown annotate value '{switch}' (use yes, no "
+                                                f"or leave it empty)"))
+            annotate = True
+        elif switch and annotate and note is None:
+            problems.append(Problem(file, line, f"annotate '{switch}' for '{sources[0]}' but the "
+                                                f"entry has no note to show"))
         admitted = _split(row.get("admitted", ""))
         for a in admitted:
             if a in forbidden:
                 problems.append(Problem(file, line, f"'{a}' is both admitted and forbidden"))
-        entries.append(Entry(sources, target, forbidden, category,
-                             (row.get("note") or "").strip() or None, keep, context, file, line,
+        entries.append(Entry(sources, target, forbidden, category, note, keep, context, file, line,
                              tier, _split(row.get("sense", "")), admitted,
-                             (row.get("provenance") or "").strip()))
+                             (row.get("provenance") or "").strip(),
+                             annotate=annotate))
     problems.extend(conflicts(entries))
     return entries, problems
 

@@ -11,8 +11,9 @@ does not show the term, at the end of the segment. Rules an editor would apply:
 * not when one of the source's own notes already explains the term (the sample's note on
   System 1 and System 2 would otherwise appear twice).
 
-A user switches a note off by laying their own glossary over the shipped one with the same
-source and an empty note (entries override entry by entry).
+An entry whose `annotate` column says `no` keeps its note text but gives no note in this
+edition; a user switches a shipped note off by laying their own glossary over the shipped one
+with the same source and `annotate` `no` (entries override entry by entry).
 """
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def annotate(doc: Document, glossary: Glossary, matcher: TermMatcher) -> None:
         for match in matcher.find(seg.source):
             entry = match.entry
             key = entity_key(entry)
-            if not entry.note or key in seen:
+            if not entry.shows_note or key in seen:
                 continue
             if match.form in explained:
                 seen.add(key)

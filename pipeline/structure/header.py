@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import re
 
-from ..readers.blocks import BlockKind
+from ..readers.blocks import BlockKind, SpanKind
 from ..script import to_simplified
 from .fields import EXTRA_KEYS, KEYS, assign
 from .items import Context, DropKind, Item
@@ -123,5 +123,42 @@ def _source_line(ctx: Context, item: Item) -> bool:
     if ctx.metadata.source_url is None or (_ORIGINAL.search(item.text)
                                            and not _ORIGINAL.search(ctx.source_line)):
         ctx.metadata.source_url, ctx.source_line = url, item.text
+    if links and ctx.metadata.publisher is None:
+        ctx.metadata.publisher = _account(ctx, item)
     item.set_dropped(DropKind.SOURCE_LINE)
     return True
+
+
+_HAN_NAME = re.compile(r"^[\u3400-\u9fff]+$")
+
+
+def _account(ctx: Context, item: Item) -> str | None:
+    """The account that published the article, from the byline text a WeChat export puts
+    after the article link (`[mp.weixin.qq.com](…)张小珺 腾讯科技`). WeChat writes the author
+    field, then the account; with no separate author the author field repeats the account
+    (`Founder Park Founder Park`). Read by behaviour, in order of certainty: a name written
+    twice; the name the account card (bold, already dropped as furniture) gives, ending the
+    line; Chinese names separated by spaces, where the last one is the account. Anything
+    else (`John Smith Founder Park` with no card) is ambiguous and left unread."""
+    tail = " ".join(" ".join(s.text for s in item.block.spans
+                             if s.kind == SpanKind.TEXT and not s.href).split())
+    words = tail.split()
+    if not words or _ORIGINAL.search(tail) or _SENTENCE_END.search(tail):
+        return None
+    half = len(words) // 2
+    if len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    for name in _card_names(ctx):
+        if tail == name or tail.endswith(" " + name):
+            return name
+    if all(_HAN_NAME.match(w) for w in words):
+        return words[-1]
+    return None
+
+
+def _card_names(ctx: Context) -> list[str]:
+    """Names on the WeChat account cards: wholly bold short lines furniture dropped as part of
+    a card."""
+    return [" ".join(it.block.text.split()) for it in ctx.items
+            if it.drop == DropKind.ACCOUNT_CARD and it.kind == BlockKind.PARA
+            and it.chars.all_bold() and 0 < len(it.simple) <= 30]

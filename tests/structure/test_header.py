@@ -39,3 +39,38 @@ def test_a_short_sentence_with_a_link_near_the_top_stays_body():
              "基准来评估长文档理解能力。\n\n[mp.weixin.qq.com](https://mp.weixin.qq.com/s/x)\n")
     assert "同时，我们还采用了 LongBench 基准来评估长文档理解能力。" in body(doc)
     assert doc.metadata.source_url == "https://mp.weixin.qq.com/s/x"
+
+
+def test_the_account_is_read_from_a_wechat_export_byline():
+    # wechat-cubox-cursor.md / o1-roundtable.md: with no separate author, WeChat's author field
+    # repeats the account name, so the byline after the link is the name written twice
+    doc = md("# T\n\n[mp.weixin.qq.com](https://mp.weixin.qq.com/s/2tZUH3hjKpB3L34okjio0A)"
+             "Founder Park Founder Park\n\n正文。\n")
+    assert doc.metadata.publisher == "Founder Park"
+    assert doc.metadata.source_url == "https://mp.weixin.qq.com/s/2tZUH3hjKpB3L34okjio0A"
+    assert body(doc) == ["正文。"]
+
+
+def test_the_account_card_names_the_account_in_an_author_account_byline():
+    # wechat-cubox-robotaxi.md: author then account; the bold card name says which is which,
+    # even for Latin names whose spaces make the split ambiguous
+    card = "**{0}**\n\n腾讯新闻旗下官方账号。\n\n5686篇原创内容\n\n公众号\n\n"
+    doc = md("# T\n\n[mp.weixin.qq.com](https://mp.weixin.qq.com/s/0_wiRFV-ZTF9pWvk_CCkkQ)"
+             "张小珺 腾讯科技\n\n" + card.format("腾讯科技") + "正文。\n")
+    assert doc.metadata.publisher == "腾讯科技"
+    doc = md("# T\n\n[mp.weixin.qq.com](https://mp.weixin.qq.com/s/x)Jane Doe Geek Park\n\n"
+             + card.format("Geek Park") + "正文。\n")
+    assert doc.metadata.publisher == "Geek Park"
+    doc = md("# T\n\n[mp.weixin.qq.com](https://mp.weixin.qq.com/s/x)Jane Doe Geek Park\n\n正文。\n")
+    assert doc.metadata.publisher is None  # no card: which words are the account is unknown
+    assert body(doc) == ["正文。"]
+
+
+def test_chinese_byline_fields_end_with_the_account():
+    # wechat-cubox-lancedb.md: no card, but Chinese names hold no spaces: the last is the account
+    doc = md("# T\n\n[mp.weixin.qq.com](https://mp.weixin.qq.com/s/Sp7HtRIUxIHj6Paq71Brfw)"
+             "拾象 海外独角兽\n\n正文。\n")
+    assert doc.metadata.publisher == "海外独角兽"
+    # a link line that says it is the original names no account
+    doc = md("# T\n\n[Read Original](https://mp.weixin.qq.com/s/x)\n\n正文。\n")
+    assert doc.metadata.publisher is None
