@@ -115,9 +115,10 @@ def _estimated(seg: Segment, span: InlineSpan, target: str) -> InlineSpan:
         start, end = anchored.start, anchored.end
         if starts_clause:
             start = 0 if not lead else max(b for b in bounds if b <= start)
-        if ends_clause:
-            end = len(target) if not any(c.isalnum() for c in tail) else min(
-                (m.start() for m in _EN_BREAK.finditer(target, end)), default=len(target))
+        if ends_clause and not any(c.isalnum() for c in tail):  # to the end of the sentence
+            end = len(target) - (len(target) - len(target.rstrip(" .!?;:,")) if tail else 0)
+        elif ends_clause:
+            end = min((m.start() for m in _EN_BREAK.finditer(target, end)), default=len(target))
         return trim(target, InlineSpan(start, end, span.mark, span.href)) or anchored
     if starts_clause and ends_clause and len(bounds) > 2:
         def near(fraction: float) -> int:
