@@ -500,3 +500,33 @@ def test_stage_cache_key_holds_the_context(serve, tmp_path):
     asked = [s["text"] for p in server.payloads()[sent:] for s in p["segments"]]
     assert asked == ["大模型今年进展很快。"]  # only the segment whose term changed
     assert doc.segment_index()["p1.1"].target == "Sentence 1 says large model"
+
+
+def test_stage_carries_formatting_as_tags_the_model_keeps_or_loses(serve):
+    """Partial bold goes out as `<b>…</b>`: a model that keeps the tag places the bold exactly;
+    one that drops it gets the bold placed by estimate, flagged for the editor."""
+    from pipeline.model import InlineSpan, Mark
+
+    def keep(s: dict) -> str:
+        return ("I think <b>data matters most</b>, the rest less." if "<b>" in s["text"]
+                else "Plain sentence.")
+
+    def drop(s: dict) -> str:
+        return keep(s).replace("<b>", "").replace("</b>", "")
+
+    for reply, exact in ((keep, True), (drop, False)):
+        server = serve(lambda p, n, fn=reply: answer(p, fn))
+        seg = Segment(id="p1.1", source="我觉得数据最重要，其他的次之。",
+                      spans=[InlineSpan(3, 8, Mark.BOLD)])
+        doc = Document(title=None, sections=[Section(id="s1", paragraphs=[
+            Paragraph(id="p1", segments=[seg])])])
+        Translator(TermMatcher(GLOSSARY), engine=engine(server.url)).run(doc)
+        sent = server.payloads()[0]["segments"][0]["text"]
+        assert sent == "我觉得<b>数据最重要</b>，其他的次之。"
+        assert "Keep each inline tag" in server.requests[0]["messages"][0]["content"]
+        assert seg.target == "I think data matters most, the rest less."
+        bold = [seg.target[s.start:s.end] for s in seg.target_spans if s.mark == Mark.BOLD]
+        if exact:
+            assert bold == ["data matters most"] and not seg.flags
+        else:
+            assert len(bold) == 1 and "inline-uncertain:bold" in seg.flags

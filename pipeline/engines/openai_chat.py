@@ -37,6 +37,7 @@ from typing import Callable, ClassVar
 
 from ..errors import BitextError
 from ..glossary.matcher import find_english
+from ..stages.inline import TAG_RULE
 from .base import MTResult, SegmentContext, TermNote
 
 PROMPT_VERSION = 2  # bump when the prompt changes: it is part of the cache identity
@@ -44,6 +45,7 @@ ENV_ENDPOINT = "BITEXT_LLM_ENDPOINT"
 ENV_MODEL = "BITEXT_LLM_MODEL"
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_INLINE_TAG = re.compile(r"</?(?:b|i|a|code)>")
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 SYSTEM = """You translate Chinese writing about the AI industry into fluent, publishable English.
@@ -204,6 +206,8 @@ class OpenAIEngine:
         terms = list(dict.fromkeys(t for c in contexts for t in c.terms
                                    if t.source != t.target or t.forbidden))
         system = SYSTEM
+        if any(_INLINE_TAG.search(t) for t in texts):
+            system += "\n" + TAG_RULE
         if terms:
             system += ("\nGlossary: translate each Chinese term with the English given, never "
                        "with the renderings after 'not':\n" + "\n".join(

@@ -179,3 +179,67 @@ def shift_after_edit(spans: list[InlineSpan], start: int, end: int,
         b = s.end if s.end <= start else max(start + length if s.end < end else s.end + delta, a)
         out.append(InlineSpan(a, b, s.mark, s.href))
     return normalise(out)
+
+
+# -- markup for engines that read instructions (the local LLM) -----------------------------
+# An instruction model keeps HTML-like tags around the words they belong to far better than
+# opaque placeholders; the k-th tag pair of a mark in the reply is the k-th span of that mark.
+_TAG_NAMES = {Mark.BOLD: "b", Mark.ITALIC: "i", Mark.LINK: "a", Mark.CODE: "code"}
+_MARK_OF = {name: mark for mark, name in _TAG_NAMES.items()}
+_REPLY_TAG = re.compile(r"<(/?)(b|i|a|code)>", re.IGNORECASE)
+TAG_RULE = ("- Keep each inline tag (<b>…</b>, <i>…</i>, <a>…</a>, <code>…</code>) around the "
+            "English words that translate the tagged Chinese; copy what is inside <code> "
+            "unchanged.")
+
+
+def _sent(seg: Segment) -> list[InlineSpan]:
+    """The spans an instruction model is asked to carry: partial formatting, and code."""
+    return sorted([s for s in tagged(seg)] + [s for s in seg.spans if s.mark == Mark.CODE],
+                  key=lambda s: (s.start, -s.end))
+
+
+def markup(seg: Segment) -> str:
+    """The segment's Chinese with `<b>…</b>`-style tags around its partial formatting."""
+    spans = _sent(seg)
+    if not spans:
+        return seg.source
+    events = sorted([(s.start, 1, f"<{_TAG_NAMES[s.mark]}>") for s in spans]
+                    + [(s.end, 0, f"</{_TAG_NAMES[s.mark]}>") for s in spans],
+                    key=lambda e: (e[0], e[1]))
+    out, last = [], 0
+    for at, _, tag in events:
+        out.append(seg.source[last:at])
+        out.append(tag)
+        last = at
+    out.append(seg.source[last:])
+    return "".join(out)
+
+
+def unmarkup(seg: Segment, reply: str) -> tuple[str, list[tuple[int, bool, int]]]:
+    """The reply without tags, and where each came back, as `place` takes them (index into
+    `tagged(seg)`, opening?, offset); code spans are found verbatim, so their tags only go."""
+    parts = tagged(seg)
+    order: dict[Mark, list[int]] = {}
+    for k, span in enumerate(parts):
+        order.setdefault(span.mark, []).append(k)
+    seen: dict[tuple[Mark, bool], int] = {}
+    out: list[str] = []
+    found: list[tuple[int, bool, int]] = []
+    last, length = 0, 0
+    for m in _REPLY_TAG.finditer(reply):
+        piece = reply[last:m.start()]
+        out.append(piece)
+        length += len(piece)
+        last = m.end()
+        mark, opening = _MARK_OF[m.group(2).lower()], not m.group(1)
+        n = seen.get((mark, opening), 0)
+        seen[(mark, opening)] = n + 1
+        if mark != Mark.CODE and n < len(order.get(mark, [])):
+            found.append((order[mark][n], opening, length))
+    out.append(reply[last:])
+    if not found:
+        return "".join(out), []
+    from ..placeholders import tidy
+
+    text, moved = tidy("".join(out), [at for _, _, at in found])
+    return text, [(k, opening, at) for (k, opening, _), at in zip(found, moved)]

@@ -333,7 +333,8 @@ class Translator:
         where a batch starts and would make a resumed run miss the cache); None where empty."""
         assert self.engine is not None
         engine_key = self._prepare_engine()
-        keys = {seg.id: cache_key(engine_key, seg.source, contexts[seg.id].key())
+        sent = {seg.id: inline.markup(seg) for seg in segments}  # formatting as <b>…</b>
+        keys = {seg.id: cache_key(engine_key, sent[seg.id], contexts[seg.id].key())
                 for seg in segments}
         done: dict[str, tuple[str, float | None]] = {}  # by cache key
         if self.cache is not None:
@@ -350,7 +351,7 @@ class Translator:
         step = max(1, self.engine.batch_size)
         for i in range(0, len(todo), step):
             batch = [first_of[key] for key in todo[i:i + step]]
-            results = self._engine_results([seg.source for seg in batch],
+            results = self._engine_results([sent[seg.id] for seg in batch],
                                            [contexts[seg.id] for seg in batch])
             rows = []
             for seg, res in zip(batch, results):
@@ -362,8 +363,12 @@ class Translator:
                 self.cache.put_many(rows)
             if bar is not None:
                 bar.update(sum(users[keys[seg.id]] for seg in batch))
-        return {seg.id: _Result(*done[keys[seg.id]])
-                if usable(done[keys[seg.id]][0], seg.source) else None for seg in segments}
+        out: dict[str, _Result | None] = {}
+        for seg in segments:
+            text, score = done[keys[seg.id]]
+            clean, tags = inline.unmarkup(seg, text) if sent[seg.id] != seg.source else (text, [])
+            out[seg.id] = _Result(clean, score, tags) if usable(clean, seg.source) else None
+        return out
 
     def _mt_pass(self, segments: list[Segment], strategy: Strategy, summary: Summary,
                  bar) -> dict[str, _Result | None]:  # noqa: ANN001
