@@ -247,3 +247,45 @@ def test_writers_render_each_span_exactly(tmp_path, matcher):
     assert bold in bold_runs and not any(word("其他的都不重要") in t for t in bold_runs)
     linked = ["".join(h.itertext()) for h in body.iterfind(".//w:hyperlink", ns)]
     assert link in linked and "https://example.org/docs" in rels
+
+
+CORPUS = sorted(p for p in (ROOT / "tests" / "corpus").glob("*.md") if p.name != "SOURCES.md")
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_parallel_markdown_renders_the_corpus_formatting(tmp_path, path):
+    """Every real text's bold, italic, links and code, written as the parallel Markdown's
+    Chinese side, parse back as that formatting: no literal `**`, no mark lost."""
+    from pipeline.run import Options
+    from pipeline.stages.review import Review
+
+    doc = read_document(path)
+    markdown_writer.write_parallel(doc, tmp_path / "p.md", Review(), Options())
+    html = MarkdownIt("commonmark").enable("table").render(
+        (tmp_path / "p.md").read_text(encoding="utf-8"))
+    text_of = lambda fragment: re.sub(r"<[^>]+>", "", fragment)  # noqa: E731
+    strong = " ".join(text_of(s) for s in re.findall(r"<strong>(.*?)</strong>", html, re.S))
+    em = " ".join(text_of(s) for s in re.findall(r"<em>(.*?)</em>", html, re.S))
+    code = " ".join(re.findall(r"<code>(.*?)</code>", html, re.S))
+    hrefs = set(re.findall(r'<a href="([^"]+)"', html))
+    import html as htmllib
+
+    checked = 0
+    for seg in doc.body_segments():
+        for span in seg.spans:
+            shown = seg.display[span.start:span.end].strip(" ，。、：；！？,.:;!?“”「」（）()")
+            if not shown:
+                continue
+            checked += 1
+            if span.mark == Mark.BOLD:
+                assert htmllib.escape(shown, quote=False) in strong, (seg.id, shown)
+            elif span.mark == Mark.ITALIC:
+                assert htmllib.escape(shown, quote=False) in em, (seg.id, shown)
+            elif span.mark == Mark.CODE:
+                assert seg.display[span.start:span.end] in htmllib.unescape(code), (seg.id, shown)
+            else:
+                assert htmllib.escape(span.href or "") in hrefs, (seg.id, span.href)
+    body = re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+    assert "**" not in text_of(body)
+    if any(seg.spans for seg in doc.body_segments()):
+        assert checked

@@ -62,7 +62,7 @@ from ..readers.docx_parallel import SOURCE_PREFIX, TARGET_PREFIX, bookmark_name
 from ..textio import atomic_write_bytes
 from .common import (ORIGINAL_TITLE, REVIEW_MARK, build_date, first_anchors, footnote_numbers, footnote_order,
                      needs_review, note_label, note_term, source_line, source_text,
-                     speaker_label, segment_runs, table_cells,
+                     speaker_label, segment_runs,
                      target_text, original_title, source_details, translation_statement)
 from .docx_footnotes import (FootnotesPart, add_note_paragraph, footnote_mark_run,
                              footnote_reference_run, footnotes_part)
@@ -436,15 +436,22 @@ class _Builder:
 
     def table(self, para: Paragraph) -> None:
         """A real Word table for the English edition (first row bold, as a header)."""
-        rows = table_cells(para, target_text, " ")
+        rows = para.table_rows()
         width = max((len(r) for r in rows), default=0)
         if not width:
             return
         table = self.docx.add_table(rows=len(rows), cols=width)
         table.style = self.docx.styles["Table Grid"]
         for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                table.cell(r, c).paragraphs[0]._p.append(_run(text, bold=r == 0))
+            for c, cell in enumerate(row):
+                p = table.cell(r, c).paragraphs[0]._p
+                for i, seg in enumerate(cell):
+                    if i:
+                        p.append(_run(" "))
+                    self.segment(p, seg, "en")  # with its formatting and note marks
+                if r == 0:  # the header row is bold throughout
+                    for run in p.iter(qn("w:r")):
+                        run.get_or_add_rPr().get_or_add_b()
 
     def heading(self, p: etree._Element, section: Section, langs: tuple[str, ...]) -> None:
         """`01 · 中文标题 · English title` (parallel) or `01 · English title`."""

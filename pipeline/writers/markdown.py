@@ -14,7 +14,7 @@ from ..spans import Run
 from ..textio import atomic_write_text
 from .common import (ORIGINAL_TITLE, REVIEW_MARK, footnote_numbers, footnote_order, needs_review, note_label,
                      note_term, source_line, source_text, speaker_label, joined_runs,
-                     table_cells, target_text, translation_statement, original_title)
+                     target_text, translation_statement, original_title)
 
 if TYPE_CHECKING:
     from ..run import Options
@@ -31,7 +31,19 @@ def escape(text: str) -> str:
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-_DELIMITERS = ((Mark.BOLD, "**"), (Mark.ITALIC, "*"))
+_DELIMITERS = {Mark.BOLD: "**", Mark.ITALIC: "*"}
+Opened = tuple  # (Mark.LINK, href) or (Mark.BOLD/ITALIC, None): one open Markdown construct
+
+
+def _key(mark: Mark, href: str | None) -> Opened:
+    return (mark, href if mark == Mark.LINK else None)
+
+
+def _wanted(run: Run) -> set[Opened]:
+    out = {_key(m, None) for m in run.marks if m in _DELIMITERS}
+    if run.href:
+        out.add(_key(Mark.LINK, run.href))
+    return out
 
 
 def _inline_code(text: str) -> str:
@@ -42,39 +54,46 @@ def _inline_code(text: str) -> str:
 
 
 def formatted(pieces: list[tuple[Run, list[str]]], ref: Callable[[list[str]], str]) -> str:
-    """Runs as Markdown: a link around bold around italic, each opened and closed only where
-    it starts and ends (a note reference inside a bold phrase stays inside it); `ref` renders
-    the note marks after a run."""
+    """Runs as Markdown: links, bold and italic opened where they start and closed where they
+    end, nested as their extents nest (`*Read this in [English](…)*`); a construct that must
+    close while a later one is still open closes that one too and reopens it after. A note
+    reference inside a bold phrase stays inside it; `ref` renders the marks after a run."""
+    texts = [run for run, _ in pieces]
+    # how long each construct stays on from each run: the longer one opens first (outermost)
+    reach: list[dict[Opened, int]] = [{} for _ in texts]
+    following: dict[Opened, int] = {}
+    for i in range(len(texts) - 1, -1, -1):
+        wanted = _wanted(texts[i]) if texts[i].text else set(following)
+        following = {k: following.get(k, 0) + 1 for k in wanted}
+        reach[i] = following
     out: list[str] = []
-    link: str | None = None
-    open_marks: list[Mark] = []
+    stack: list[Opened] = []
 
-    def close_to(keep: int) -> None:
-        while len(open_marks) > keep:
-            out.append(dict(_DELIMITERS)[open_marks.pop()])
+    def open_(item: Opened) -> None:
+        out.append("[" if item[0] == Mark.LINK else _DELIMITERS[item[0]])
+        stack.append(item)
 
-    for run, ids in pieces:
-        if run.text and run.href != link:
-            close_to(0)
-            if link is not None:
-                out.append(f"]({_url(link)})")
-            link = run.href
-            if link is not None:
-                out.append("[")
+    def close_top() -> Opened:
+        item = stack.pop()
+        out.append(f"]({_url(item[1])})" if item[0] == Mark.LINK else _DELIMITERS[item[0]])
+        return item
+
+    for i, (run, ids) in enumerate(pieces):
         if run.text:
-            wanted = [m for m, _ in _DELIMITERS if m in run.marks]
-            same = 0
-            while same < min(len(wanted), len(open_marks)) and wanted[same] == open_marks[same]:
-                same += 1
-            close_to(same)
-            for mark in wanted[same:]:
-                out.append(dict(_DELIMITERS)[mark])
-                open_marks.append(mark)
+            wanted = _wanted(run)
+            if any(item not in wanted for item in stack):
+                depth = min(k for k, item in enumerate(stack) if item not in wanted)
+                reopen = [item for item in stack[depth:] if item in wanted]
+                while len(stack) > depth:
+                    close_top()
+                for item in reopen:
+                    open_(item)
+            for item in sorted(wanted - set(stack), key=lambda k: -reach[i].get(k, 0)):
+                open_(item)
             out.append(_inline_code(run.text) if run.code else escape(run.text))
         out.append(ref(ids) if ids else "")
-    close_to(0)
-    if link is not None:
-        out.append(f"]({_url(link)})")
+    while stack:
+        close_top()
     return "".join(out)
 
 
@@ -132,9 +151,10 @@ def _code(para: Paragraph) -> list[str]:
     return [f"{fence}{para.language}", para.verbatim, fence]
 
 
-def _table(para: Paragraph, text, joiner: str) -> list[str]:  # noqa: ANN001 - Segment -> str
-    """A GFM table: first row the header; `|` in a cell escaped so no cell splits."""
-    rows = table_cells(para, lambda seg: escape(text(seg)), joiner)
+def _table(para: Paragraph, render: Callable[[list[Segment]], str]) -> list[str]:
+    """A GFM table: first row the header; each cell's segments rendered with their formatting
+    (`|` is escaped with the text, so no cell splits)."""
+    rows = [[render(cell) for cell in row] for row in para.table_rows()]
     if not rows:
         return []
     width = max(len(r) for r in rows)
@@ -143,13 +163,12 @@ def _table(para: Paragraph, text, joiner: str) -> list[str]:  # noqa: ANN001 - S
     return out + ["| " + " | ".join(r) + " |" for r in rows[1:]]
 
 
-def _block(doc: Document, para: Paragraph, lang: str, script: str = "simplified") -> list[str]:
+def _block(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int],
+           script: str = "simplified") -> list[str]:
     """Code and tables, which are not sentences in a paragraph."""
     if para.kind == ParagraphKind.CODE:
         return _code(para)
-    if lang == "en":
-        return _table(para, target_text, " ")
-    return _table(para, lambda seg: source_text(seg, script, doc.script), "")
+    return _table(para, lambda cell: _line(doc, cell, lang, numbers, script))
 
 
 def _section_heading(number: str | None, title: str | None, level: int = 1) -> str | None:
@@ -203,7 +222,7 @@ def english_markdown(doc: Document) -> str:
         previous_list = False
         for para in section.paragraphs:
             if para.kind in (ParagraphKind.CODE, ParagraphKind.TABLE):
-                out += ([""] if previous_list else []) + _block(doc, para, "en") + [""]
+                out += ([""] if previous_list else []) + _block(doc, para, "en", numbers) + [""]
                 previous_list = False
                 continue
             is_list = para.kind == "list_item"
@@ -239,7 +258,8 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
                 out += _code(para) + [""]
                 continue
             if para.kind == ParagraphKind.TABLE:
-                out += _block(doc, para, "zh", script) + [""] + _block(doc, para, "en") + [""]
+                out += (_block(doc, para, "zh", numbers, script) + [""]
+                        + _block(doc, para, "en", numbers) + [""])
                 continue
             out += [f"> {_paragraph(doc, para, 'zh', numbers, script)}", ">",
                     f"> {_paragraph(doc, para, 'en', numbers, marks=True)}", ""]
