@@ -57,10 +57,9 @@ def _print_structure(doc) -> None:  # noqa: ANN001 - Document; kept import-light
                 rows = para.table_rows()
                 out.write(f"  {para.id:<10} [table {len(rows)} rows]\n")
             for seg in para.segments:
-                mark = "*" if seg.spans else " "
                 bullet = "•" if para.kind == "list_item" else " "
                 notes = f"  [{','.join(seg.note_ids)}]" if seg.note_ids else ""
-                out.write(f"  {bullet}{seg.id:<9}{mark} {seg.display}{notes}\n")
+                out.write(f"  {bullet}{seg.id:<9}  {_shown(seg)}{notes}\n")
     if doc.notes:
         out.write("\nNotes:\n")
         for note in doc.notes:
@@ -172,3 +171,17 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _shown(seg) -> str:  # noqa: ANN001 - a Segment
+    """The segment as written, each formatted run marked the Markdown way (`**bold**`,
+    `*italic*`, `` `code` ``, `[link](url)`), unescaped: a view, not Markdown to parse."""
+    from .spans import runs
+
+    out = []
+    for run in runs(seg.display, seg.spans if len(seg.display) == len(seg.source) else []):
+        text = f"`{run.text}`" if run.code else run.text
+        text = f"*{text}*" if run.italic else text
+        text = f"**{text}**" if run.bold else text
+        out.append(f"[{text}]({run.href})" if run.href else text)
+    return "".join(out)
