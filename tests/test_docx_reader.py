@@ -60,3 +60,25 @@ def test_footnotes_of_a_docx_are_listed_not_lost(tmp_path):
     doc = read_document(path)
     notes = [d.text for d in doc.dropped if d.kind == "not-body"]
     assert any(sample.notes[0].segment.source[:10] in t for t in notes)
+
+
+def test_bold_italic_and_links_are_spans_at_their_extent(tmp_path):
+    """Word's run properties and hyperlinks become spans over exactly their words, and a
+    parallel DOCX written from them shows the same runs bold."""
+    from pipeline.model import Mark
+
+    d = docx.Document()
+    p = d.add_paragraph("我们认为")
+    p.add_run("数据质量").bold = True
+    p.add_run("比")
+    p.add_run("规模").italic = True
+    p.add_run("更重要，详见")
+    _hyperlink(p, "https://example.com/paper", "论文")
+    p.add_run("。")
+    path = tmp_path / "formatted.docx"
+    d.save(path)
+    seg = next(read_document(path).segments())
+    assert seg.source == "我们认为数据质量比规模更重要，详见论文。"
+    assert sorted((seg.source[s.start:s.end], s.mark, s.href) for s in seg.spans) == sorted([
+        ("数据质量", Mark.BOLD, None), ("规模", Mark.ITALIC, None),
+        ("论文", Mark.LINK, "https://example.com/paper")])
