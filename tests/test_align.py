@@ -327,3 +327,22 @@ def test_english_metadata_lines_stay_out_of_the_body(tmp_path):
         ("metadata", "Author: Jane Doe"), ("source-line", "mp.weixin.qq.com")]
     assert text.sentences() == ["A Title", "The body starts here.", "It goes on.",
                                 "See LongBench for the benchmark."]
+
+
+def test_aligned_english_keeps_its_own_links_and_code(embedder):
+    """The English's own formatting is carried onto its segment: the link to Lagent and the
+    linked file name, at their words, with their addresses (not estimated, not flagged)."""
+    from pipeline.model import Mark
+
+    doc, _ = align_files(FIXTURES / "agent" / "zh.md", FIXTURES / "agent" / "en.md",
+                         embedder=embedder)
+    by_target = {s.target: s for s in doc.segments() if s.target}
+    seg = next(s for t, s in by_target.items() if t.startswith("We offer an example using"))
+    assert [(seg.target[s.start:s.end], s.mark, s.href) for s in seg.target_spans] == [
+        ("Lagent", Mark.LINK, "lagent.md")]
+    assert [(seg.source[s.start:s.end], s.href) for s in seg.spans] == [
+        ("Lagent", "lagent_zh-CN.md")]
+    ref = next(s for t, s in by_target.items() if t.startswith("Please refer to"))
+    assert sorted((ref.target[s.start:s.end], s.mark) for s in ref.target_spans) == [
+        ("streaming_inference.py", Mark.CODE), ("streaming_inference.py", Mark.LINK)]
+    assert not any(f.startswith("inline-uncertain") for s in doc.segments() for f in s.flags)

@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 
 from ..errors import BitextError
-from ..model import Dropped
+from ..model import Dropped, InlineSpan
 from ..segment import ABBREVIATIONS
 from ..textio import decode, read_bytes
 from .blocks import Block
@@ -61,6 +61,10 @@ class EnglishBlock:
     level: int = 0
     line: int = 0
     cells: list[list[int]] = field(default_factory=list)  # table: sentences per cell, per row
+    spans: list[list[InlineSpan]] = field(default_factory=list)  # per sentence: its formatting
+
+    def sentence_spans(self, k: int) -> list[InlineSpan]:
+        return self.spans[k] if k < len(self.spans) else []
 
 
 @dataclass
@@ -121,6 +125,26 @@ def header_lines(blocks: list[Block]) -> dict[int, str]:
             if item.role in (Role.METADATA, Role.DROPPED) and item.kind != "omitted"}
 
 
+def _sentence_spans(block: Block, text: str, sentences: list[str]) -> list[list[InlineSpan]]:
+    """Each sentence's bold, italic, links and code, over the sentence (empty when the
+    formatted text does not line up with the plain one)."""
+    from ..structure.chars import Chars
+
+    chars = Chars.from_spans(block.spans)
+    if chars.text != text:
+        chars = chars.normalised()
+    if chars.text != text or not any(chars.style):
+        return []
+    out, pos = [], 0
+    for sentence in sentences:
+        at = text.find(sentence, pos)
+        if at < 0:
+            return []
+        out.append(chars.spans(at, at + len(sentence)))
+        pos = at + len(sentence)
+    return out
+
+
 def read_english(path: Path | str) -> EnglishText:
     path = Path(path)
     out = EnglishText(path=str(path))
@@ -147,7 +171,8 @@ def read_english(path: Path | str) -> EnglishText:
         kind = {"heading": BlockKind.HEADING, "list_item": BlockKind.LIST_ITEM}.get(
             block.kind, BlockKind.PARA)
         sentences = [text] if kind is BlockKind.HEADING else split_english(text)
-        out.blocks.append(EnglishBlock(kind, text, sentences, level=block.level, line=block.line))
+        out.blocks.append(EnglishBlock(kind, text, sentences, level=block.level, line=block.line,
+                                       spans=_sentence_spans(block, text, sentences)))
     if not out.blocks:
         raise BitextError("no English text found", path=str(path), hint="is this the right file?")
     return out

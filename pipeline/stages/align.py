@@ -32,7 +32,8 @@ from typing import Callable
 import numpy as np
 
 from ..glossary.matcher import TermMatcher
-from ..model import Document, Dropped, Paragraph, ParagraphKind, Segment
+from ..model import Document, Dropped, InlineSpan, Paragraph, ParagraphKind, Segment
+from ..spans import normalise, shift
 from ..embeddings.base import Embedder
 from ..readers.english import BlockKind, EnglishBlock, EnglishText
 from .align_score import (Features, chinese_features, english_features, feature_score,
@@ -82,6 +83,7 @@ class Bead:
     cos: float
     score: float
     en_keys: list[tuple[int, int]] = field(default_factory=list)  # (English block, sentence)
+    en_spans: list[list[InlineSpan]] = field(default_factory=list)  # each sentence's formatting
     source: str = ""  # the Chinese as aligned (segments are merged when the bead is applied)
 
     def __post_init__(self) -> None:
@@ -320,7 +322,9 @@ class Aligner:
             for bead_z, bead_e, cos, score in found:
                 report.beads.append(Bead([z_units[u][1] for u in bead_z],
                                          [e_units[u][2] for u in bead_e], cos, score,
-                                         [e_units[u][:2] for u in bead_e]))
+                                         [e_units[u][:2] for u in bead_e],
+                                         [eb[e_units[u][0]].sentence_spans(e_units[u][1])
+                                          for u in bead_e]))
         paired_z = {id(s) for b in report.beads for s in b.zh}
         paired_e = {k for b in report.beads for k in b.en_keys}
         for block in zb:
@@ -568,12 +572,15 @@ def apply(doc: Document, report: AlignmentReport, blocks: list[ZhBlock]) -> None
         if len(bead.zh) > 1:
             para = next(p for p in paragraphs.values() if first in p.segments)
             joiner = "" if re.search(r"[\u3400-\u9fff]", first.source) else " "
+            first.spans = _joined_spans([s.source for s in bead.zh], [s.spans for s in bead.zh],
+                                        joiner)
             first.source = bead.source
             first.display = joiner.join(s.display for s in bead.zh)
             for other in bead.zh[1:]:
                 first.note_ids.extend(other.note_ids)
                 _remove_segment(para, other)
         first.target = " ".join(bead.en)
+        first.target_spans = _joined_spans(bead.en, bead.en_spans, " ")
         first.origin = ORIGIN
         first.score = round(bead.cos, 4)
         first.flags = [f for f in first.flags if not f.startswith("align:")]
@@ -582,6 +589,17 @@ def apply(doc: Document, report: AlignmentReport, blocks: list[ZhBlock]) -> None
     for seg in report.chinese_only:
         seg.flags = [f for f in seg.flags if not f.startswith("align:")] + [Flag.CHINESE_ONLY.value]
     doc.dropped.extend(Dropped("english-only", text, line) for text, line in report.english_only)
+
+
+def _joined_spans(texts: list[str], spans: list[list[InlineSpan]],
+                  joiner: str) -> list[InlineSpan]:
+    """The formatting of `texts` joined by `joiner`, each text's spans moved to its place."""
+    out: list[InlineSpan] = []
+    pos = 0
+    for text, own in zip(texts, spans):
+        out += shift(own, pos)
+        pos += len(text) + len(joiner)
+    return normalise(out)
 
 
 def _remove_segment(para: Paragraph, seg: Segment) -> None:
