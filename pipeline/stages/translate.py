@@ -85,10 +85,11 @@ def protect_tagged(text: str, terms: list[TermHit], strategy: Strategy,
     falls inside a term moves to the term's edge. Without a scheme no tags are placed (the
     spans are then placed by the fallback, `stages.inline.place`).
     """
-    # events at a position: closing tags, then a term's replacement, then opening tags
+    # events at a position: closing tags, then opening tags, then a term's replacement (a
+    # span that starts with a term opens before it)
     events: list[tuple[int, int, int, object]] = []
     for n, hit in enumerate(terms, start=1):
-        events.append((hit.start, 1, n, hit))
+        events.append((hit.start, 2, n, hit))
     tag_map: dict[int, tuple[int, bool]] = {}
     if scheme is not None:
         for k, span in enumerate(tags[:TAG_SLOTS // 2]):
@@ -98,13 +99,13 @@ def protect_tagged(text: str, terms: list[TermHit], strategy: Strategy,
                     start = hit.start
                 if hit.start < end < hit.end:
                     end = hit.end
-            events.append((start, 2, k, True))
+            events.append((start, 1, k, True))
             events.append((end, 0, k, False))
     out, last, mapping = [], 0, {}
     for at, order, n, what in sorted(events, key=lambda e: (e[0], e[1], e[2])):
         out.append(text[last:max(last, at)])
         last = max(last, at)
-        if order == 1:
+        if order == 2:
             hit = what
             assert isinstance(hit, TermHit)
             if (strategy is Strategy.PLACEHOLDER and scheme is not None
