@@ -289,3 +289,15 @@ def test_parallel_markdown_renders_the_corpus_formatting(tmp_path, path):
     assert "**" not in text_of(body)
     if any(seg.spans for seg in doc.body_segments()):
         assert checked
+
+
+def test_bold_that_starts_with_a_glossary_term_holds_its_english(tmp_path, matcher):
+    doc = _doc(tmp_path, "张鹏：我觉得**强化学习最重要**，其他的都不重要。\n\n李明：对。\n\n"
+                         "张鹏：好。\n\n李明：是的。\n")
+    engine = TagEngine("keep")
+    Translator(matcher, engine=engine).run(doc)
+    seg = next(doc.segments())
+    sent = next(t for call in engine.calls for t in call if "最重要" in t)
+    opening = LATIN.token(LATIN.tag(0, True))
+    assert re.search(rf"{opening} ZXQ\d+ 最重要", sent), sent  # the tag opens before the term
+    assert _marked(seg, Mark.BOLD) == [f"reinforcement learning {word('最重要')}"]
