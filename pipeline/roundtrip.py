@@ -109,7 +109,7 @@ class Candidate:
     chinese: str
     english: str
     source_spans: tuple[InlineSpan, ...]
-    target_spans: tuple[InlineSpan, ...]
+    target_spans: tuple[InlineSpan, ...] | None  # None: the file cannot carry formatting
 
 
 def _fit(spans: tuple[InlineSpan, ...] | None, raw: str,
@@ -227,7 +227,7 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
                                     f"{unit.target!r}, edited {english!r}); not overwritten")
             continue
         candidates.append(Candidate(seg_id, chinese, english, source_spans or (),
-                                    target_spans or ()))
+                                    target_spans))
 
     by_key: dict[str, list[Candidate]] = defaultdict(list)
     for cand in candidates:
@@ -253,7 +253,7 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
     else:
         atomic_write_bytes(tm_path, tmx_bytes([(e.tuid, e.source, e.target, e.note)
                                                for e in edits],
-                                              spans=[(e.source_spans, e.target_spans)
+                                              spans=[(e.source_spans, e.target_spans or ())
                                                      for e in edits]))
         report.added = [e.tuid or e.source for e in edits]
     return report

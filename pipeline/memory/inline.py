@@ -89,9 +89,11 @@ def read_inline(el: etree._Element | None) -> InlineText:
     inline = tuple(InlineCode(o, n, etree.tostring(e, encoding=str, with_tail=False))
                    for o, (_, n, e) in zip(mapped, kept))
     edges = mapped[len(kept):]
-    spans = [trim(text, InlineSpan(a, b, s.mark, s.href))
-             for s, a, b in zip(raw_spans, edges[::2], edges[1::2])]
-    return InlineText(text, inline, tuple(normalise([s for s in spans if s], len(text))))
+    # merged before trimming: a <g> split in two around another tag is one span again
+    merged = normalise((InlineSpan(a, b, s.mark, s.href)
+                        for s, a, b in zip(raw_spans, edges[::2], edges[1::2])), len(text))
+    spans = [trim(text, s) for s in merged]
+    return InlineText(text, inline, tuple(normalise(s for s in spans if s)))
 
 
 def pair_formatting(codes: list[tuple[int, str, etree._Element]],

@@ -42,9 +42,10 @@ class Edit:
     target: str
     tuid: str = ""
     note: str = ""
-    # formatting over `source`/`target`, written as `<bpt>/<ept>` (an edited XLIFF's `<g>`)
+    # formatting over `source`/`target`, written as `<bpt>/<ept>` (an edited XLIFF's `<g>`);
+    # None: the edited file cannot carry formatting (a DOCX read as text)
     source_spans: tuple[InlineSpan, ...] = ()
-    target_spans: tuple[InlineSpan, ...] = ()
+    target_spans: tuple[InlineSpan, ...] | None = None
 
 
 @dataclass
@@ -78,15 +79,15 @@ def _stamp(el: etree._Element, now: str, changeid: str) -> None:
 
 def _edit_unit(tu: etree._Element, edit: Edit, now: str, changeid: str) -> bool:
     """Replace the English seg of a parsed <tu> (its formatting as `<bpt>/<ept>`); True when
-    inline codes had to be dropped: codes that are not formatting, or formatting the edit
-    does not carry."""
+    inline codes had to be dropped: codes that are not formatting, or formatting when the
+    edit came from a file that cannot carry it."""
     for tuv in tu:
         if localname(tuv) == "tuv" and role(tuv_lang(tuv)) is Role.ENGLISH:
             seg = next((c for c in tuv if localname(c) == "seg"), None)
             if seg is None:
                 seg = etree.SubElement(tuv, tuv.tag.replace("tuv", "seg"))
             old = read_inline(seg)
-            had_codes = bool(old.codes) or bool(old.spans and not edit.target_spans)
+            had_codes = bool(old.codes) or bool(old.spans and edit.target_spans is None)
             for child in list(seg):
                 seg.remove(child)
             seg.text = edit.target
@@ -124,7 +125,7 @@ def _new_unit(text: str, spans: list[tuple[int, int]], root: etree._Element, edi
     if edit.note:
         lines.append(f"{inner}<note>{escape(edit.note)}</note>")
     for code, seg, spans in ((zh, edit.source, edit.source_spans),
-                             (en, edit.target, edit.target_spans)):
+                             (en, edit.target, edit.target_spans or ())):
         lines.append(f'{inner}<tuv {lang_attr}="{escape(code)}">{_seg_markup(seg, spans)}</tuv>')
     lines.append(f"{indent}</tu>")
     return newline.join(lines)
