@@ -411,3 +411,24 @@ def test_read_inline_maps_offsets_through_collapsed_space():
     assert inline.text == "Click Save now."
     assert _marked(inline.text, inline.spans) == [("Save", "bold", None)]
     assert [s.mark for s in inline.spans] == [Mark.BOLD]
+
+
+@pytest.mark.parametrize("native,closing,want", [
+    ("&lt;strong class=\"x\"&gt;", "&lt;/strong&gt;", [("Save", "bold", None)]),
+    ("&lt;EM&gt;", "&lt;/EM&gt;", [("Save", "italic", None)]),
+    ("&lt;a href='/docs/save.html' title=\"t\"&gt;", "&lt;/a&gt;",
+     [("Save", "link", "/docs/save.html")]),
+    ("&lt;kbd&gt;", "&lt;/kbd&gt;", [("Save", "code", None)]),
+    ("{\\b ", "}", [("Save", "bold", None)]),  # RTF, as old Trados memories carry it
+    ("**", "**", [("Save", "bold", None)]),  # Markdown, from a Markdown filter
+    ("&lt;a name=\"top\"&gt;", "&lt;/a&gt;", []),  # an anchor, not a link: no address
+    ("&lt;span style=\"color:red\"&gt;", "&lt;/span&gt;", []),
+    ("{\\bullet ", "}", []),
+])
+def test_native_markup_without_a_type(native, closing, want):
+    seg = etree.fromstring(f'<seg>Click <bpt i="1">{native}</bpt>Save<ept i="1">{closing}'
+                           f'</ept> now.</seg>')
+    inline = read_inline(seg)
+    assert inline.text == "Click Save now."
+    assert _marked(inline.text, inline.spans) == want
+    assert [c.name for c in inline.codes] == ([] if want else ["bpt", "ept"])

@@ -5,6 +5,10 @@ ept/ph/it`, XLIFF 2.0 `pc/ph/sc/ec/sm/em`). Matching must use the visible text, 
 must never carry their raw markup, so each element is either a *code* (its content is native
 markup: dropped from the text, kept as an `InlineCode` at its offset) or a *wrapper* (`g`, `pc`,
 `hi`, `mrk`: its text is visible). Whitespace from pretty-printing is collapsed.
+
+Formatting is neither: a code pair or a wrapper that means bold, italic, a link or inline code
+(`formatting.py` says which) becomes a span over the visible text, so a memory hit can put the
+bold on the clause the translator tagged. Only the codes that are not formatting stay codes.
 """
 from __future__ import annotations
 
