@@ -23,7 +23,7 @@ from .memory.store import TranslationMemory, load_memory, tm_key
 from .memory.tmx import tmx_bytes
 from .memory.update import Edit, update_tmx
 from .model import InlineSpan, Segment
-from .spans import clip, normalise
+from .spans import normalise
 from .script import to_simplified
 from .textio import atomic_write_bytes, read_json_object
 
@@ -112,15 +112,6 @@ class Candidate:
     target_spans: tuple[InlineSpan, ...] | None  # None: the file cannot carry formatting
 
 
-def _fit(spans: tuple[InlineSpan, ...] | None, raw: str,
-         text: str) -> tuple[InlineSpan, ...] | None:
-    """Spans over `raw` moved onto `raw.strip()` (what is imported)."""
-    if spans is None:
-        return None
-    lead = len(raw) - len(raw.lstrip())
-    return tuple(clip(spans, lead, lead + len(text)))
-
-
 def _same_spans(edited: tuple[InlineSpan, ...] | None,
                 known: Sequence[InlineSpan] | None) -> bool:
     """True when the edit does not change the formatting (or cannot say: a DOCX)."""
@@ -193,7 +184,7 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
         chinese = to_simplified(row.chinese)  # exported in either script
         # the file's Chinese formatting, while its offsets still fit the text
         source_spans = row.source_spans if len(chinese) == len(row.chinese) else None
-        target_spans = _fit(row.target_spans, row.english or "", english)
+        target_spans = row.target_spans  # over the English as read: trimmed already
         baseline: str | None = None
         if exported is not None:
             before = exported.get(seg_id)
