@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from .errors import BitextError
 from .memory.langs import Role
 from .memory.store import TranslationMemory, load_memory, tm_key
 from .memory.tmx import tmx_bytes
 from .memory.update import Edit, update_tmx
-from .model import Segment
+from .model import InlineSpan, Segment
+from .spans import normalise
 from .script import to_simplified
 from .textio import atomic_write_bytes, read_json_object
 
@@ -55,13 +57,25 @@ class ImportReport:
         return out
 
 
-def _edited(path: Path, report: ImportReport) -> tuple[list[tuple[str, str, str | None]], bool]:
-    """(id, Chinese, English) of each unit, and whether the file is bitext's own export."""
+@dataclass
+class EditedRow:
+    """One unit of an edited file. Spans are None where the file cannot carry formatting (the
+    parallel DOCX is read as text): the memory's formatting is then neither kept nor claimed."""
+
+    id: str
+    chinese: str
+    english: str | None
+    source_spans: tuple[InlineSpan, ...] | None = None
+    target_spans: tuple[InlineSpan, ...] | None = None
+
+
+def _edited(path: Path, report: ImportReport) -> tuple[list[EditedRow], bool]:
+    """Each unit of the edited file, and whether the file is bitext's own export."""
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from .readers.docx_parallel import read_parallel_docx
 
-        return list(read_parallel_docx(path)), True
+        return [EditedRow(*row) for row in read_parallel_docx(path)], True
     if suffix in (".xlf", ".xliff"):
         from .memory.xliff import read_xliff
 
@@ -79,11 +93,29 @@ def _edited(path: Path, report: ImportReport) -> tuple[list[tuple[str, str, str 
                                   f"{', '.join(sorted(xlf.languages)) or 'none declared'})",
                                   path=str(path), hint="import an XLIFF whose source or target "
                                                        "language is Chinese")
-            rows.append((unit.id, zh.text, en.text if en is not None else None))
+            rows.append(EditedRow(unit.id, zh.text, en.text if en is not None else None,
+                                  zh.spans, en.spans if en is not None else ()))
         return rows, False
     raise BitextError(f"cannot import '{suffix}' files", path=str(path),
                       hint="give the .parallel.docx or .xlf that bitext translate wrote, or an "
                            "XLIFF from another tool")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An edit that passed the checks, before edits of one Chinese are compared."""
+
+    id: str
+    chinese: str
+    english: str
+    source_spans: tuple[InlineSpan, ...]
+    target_spans: tuple[InlineSpan, ...] | None  # None: the file cannot carry formatting
+
+
+def _same_spans(edited: tuple[InlineSpan, ...] | None,
+                known: Sequence[InlineSpan] | None) -> bool:
+    """True when the edit does not change the formatting (or cannot say: a DOCX)."""
+    return edited is None or tuple(normalise(edited)) == tuple(normalise(known or ()))
 
 
 def export_stem(name: str) -> str:
@@ -146,23 +178,28 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
         report.notes.append(f"{tm_path.name} holds no zh/en pair (languages: {found}); edits "
                             f"are added to it as new zh/en units")
 
-    candidates: list[tuple[str, str, str, str | None]] = []  # id, Chinese, English, baseline
-    for seg_id, chinese, english in edited:
-        english = (english or "").strip()
-        chinese = to_simplified(chinese)  # exported in either script
+    candidates: list[Candidate] = []
+    for row in edited:
+        seg_id, english = row.id, (row.english or "").strip()
+        chinese = to_simplified(row.chinese)  # exported in either script
+        # the file's Chinese formatting, while its offsets still fit the text
+        source_spans = row.source_spans if len(chinese) == len(row.chinese) else None
+        target_spans = row.target_spans  # over the English as read: trimmed already
         baseline: str | None = None
         if exported is not None:
             before = exported.get(seg_id)
             if before is None:
                 report.unknown.append(seg_id)
                 continue
-            if not english or english == (before.target or "").strip():
+            if not english or (english == (before.target or "").strip() and _same_spans(
+                    target_spans, before.target_spans)):
                 report.unchanged += 1
                 continue
             if tm_key(chinese) != tm_key(before.source):
                 report.conflicts.append(f"{seg_id}: the Chinese was edited in {path.name}")
                 continue
             chinese, baseline = before.source, (before.target or "").strip()
+            source_spans = tuple(before.spans)
         elif not english or tm_key(english) == tm_key(chinese):
             report.notes.append(f"{seg_id}: untranslated in {path.name} (blank, or both sides "
                                 f"the same text); skipped")
@@ -172,28 +209,31 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
             report.conflicts.append(f"{seg_id}: the source sentence changed since the export")
             continue
         unit = tm.get(chinese)
-        if unit is not None and unit.target.strip() == english:
+        if unit is not None and unit.target.strip() == english and _same_spans(
+                target_spans, unit.target_spans):
             report.unchanged += 1
             continue
         if unit is not None and baseline is not None and unit.target.strip() != baseline:
             report.conflicts.append(f"{seg_id}: the memory changed since the export (now "
                                     f"{unit.target!r}, edited {english!r}); not overwritten")
             continue
-        candidates.append((seg_id, chinese, english, baseline))
+        candidates.append(Candidate(seg_id, chinese, english, source_spans or (),
+                                    target_spans))
 
-    by_key: dict[str, list[tuple[str, str, str, str | None]]] = defaultdict(list)
-    for row in candidates:
-        by_key[tm_key(row[1])].append(row)
+    by_key: dict[str, list[Candidate]] = defaultdict(list)
+    for cand in candidates:
+        by_key[tm_key(cand.chinese)].append(cand)
     edits: list[Edit] = []
     for rows in by_key.values():
-        if len({r[2] for r in rows}) > 1:
-            ids = ", ".join(r[0] for r in rows)
-            versions = " / ".join(repr(r[2]) for r in rows)
-            report.conflicts += [f"{r[0]}: the same Chinese was edited two ways in {path.name} "
+        if len({(r.english, r.target_spans) for r in rows}) > 1:
+            ids = ", ".join(r.id for r in rows)
+            versions = " / ".join(repr(r.english) for r in rows)
+            report.conflicts += [f"{r.id}: the same Chinese was edited two ways in {path.name} "
                                  f"({ids}: {versions}); none imported" for r in rows]
             continue
-        seg_id, chinese, english, _ = rows[0]
-        edits.append(Edit(chinese, english, seg_id if own or exported else "", "post-edited"))
+        first = rows[0]
+        edits.append(Edit(first.chinese, first.english, first.id if own or exported else "",
+                          "post-edited", first.source_spans, first.target_spans))
     if not edits:
         return report
     if tm_path.exists():
@@ -203,6 +243,8 @@ def import_edits(path: Path, tm_path: Path, *, against: Path | None = None,
                          for c in result.codes_dropped]
     else:
         atomic_write_bytes(tm_path, tmx_bytes([(e.tuid, e.source, e.target, e.note)
-                                               for e in edits]))
+                                               for e in edits],
+                                              spans=[(e.source_spans, e.target_spans or ())
+                                                     for e in edits]))
         report.added = [e.tuid or e.source for e in edits]
     return report

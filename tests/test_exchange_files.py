@@ -15,6 +15,7 @@ import pytest
 from lxml import etree, isoschematron
 
 from pipeline.glossary.matcher import TermMatcher
+from pipeline.memory.inline import read_inline
 from pipeline.glossary.tbx import read_tbx, tbx_bytes, write_tbx
 from pipeline.glossary.termbase import Entry, load_file, load_glossary, write_tsv
 from pipeline.run import Options, load_tm, translate_file
@@ -63,15 +64,20 @@ def test_xliff_variants_validate_strict_and_transitional(run, targets):
     units = list(units)
     assert [u.get("id") for u in units] == ids
     assert all(u.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve" for u in units)
-    sources = [u.findtext(f"{XLIFF}source") for u in units]
-    assert sources == [s.source for s in doc.segments()]
+    # the visible text is the source; bold/italic are <g> tags that read back as the spans
+    sources = [read_inline(u.find(f"{XLIFF}source")) for u in units]
+    assert [s.text for s in sources] == [s.source for s in doc.segments()]
+    assert [list(s.spans) for s in sources] == [s.spans for s in doc.segments()]
+    assert any(s.spans for s in sources) and not any(s.codes for s in sources)
     targets_found = [u.find(f"{XLIFF}target") for u in units]
     if targets is XliffTargets.NONE:
         # what OmegaT needs: nothing it would take as the text to translate
         assert all(t is None for t in targets_found)
         assert not any(u.get("approved") for u in units)
     else:
-        assert all(t is not None and t.text for t in targets_found)
+        assert all(t is not None and read_inline(t).text for t in targets_found)
+        english = [read_inline(t) for t in targets_found]
+        assert [list(e.spans) for e in english] == [s.target_spans for s in doc.segments()]
     # the validator bites: an unknown state value fails the strict schema
     broken = etree.fromstring(document_xliff(doc))
     next(broken.iter(f"{XLIFF}target")).set("state", "done-ish")
@@ -110,7 +116,10 @@ def test_tmx_validates_with_dates_tuids_and_no_note_noise(run, monkeypatch):
     assert all(u.get("creationdate") == u.get("changedate") == "20000101T000000Z" for u in units)
     assert not root.findall(".//note")
     assert {u.findtext("prop[@type='x-bitext-origin']") for u in units} <= {"tm", "mt"}
-    assert [u.findtext("tuv[2]/seg") for u in units] == [s.target for s in translated]
+    english = [read_inline(u.find("tuv[2]/seg")) for u in units]
+    assert [e.text for e in english] == [s.target for s in translated]
+    assert [list(e.spans) for e in english] == [s.target_spans for s in translated]
+    assert sum(bool(e.spans) for e in english) > 12  # the TM's tagged clauses and bold questions
     # SOURCE_DATE_EPOCH moves every date, deterministically
     from pipeline.writers.exchange import document_tmx
 

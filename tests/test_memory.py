@@ -145,10 +145,16 @@ def test_inline_codes_match_on_visible_text_and_never_leak(tmp_path):
     tm = load_memory(_tmx(tmp_path / "m.tmx", body))
     unit = tm.get("点击保存按钮。")
     assert unit.target == "Click Save now."
-    assert [(c.offset, c.name) for c in unit.target_codes] == [(6, "bpt"), (10, "ept"), (11, "ph")]
-    assert unit.target_codes[0].markup.startswith("<bpt")  # kept for writing back
+    # the bold pair is formatting (a span over "Save"); only the line break is still a code
+    assert [(c.offset, c.name) for c in unit.target_codes] == [(11, "ph")]
+    assert unit.target_codes[0].markup.startswith("<ph")  # kept for writing back
+    assert [unit.target[s.start:s.end] for s in unit.target_spans] == ["Save"]
+    assert [unit.source[s.start:s.end] for s in unit.source_spans] == ["保存"]
     assert tm.get("第二段。").target == "Second paragraph."
-    assert tm.get("请注意。").target == "Please note."
+    noted = tm.get("请注意。")
+    assert noted.target == "Please note."
+    assert [(noted.target[s.start:s.end], s.mark.value) for s in noted.target_spans] == \
+        [("note", "bold")]
 
 
 def test_xliff_12_and_20_inline_codes_and_segments(tmp_path):
@@ -406,9 +412,12 @@ def test_hostile_memories_are_refused_with_exit_2(tmp_path, capsys):
 
 
 def test_tm_target_with_inline_codes_is_flagged_and_plain(tmp_path):
+    """A code that is not formatting (here an underline, which bitext has no mark for) is
+    flagged; formatting the document does not have is not carried into it."""
     mem = _tmx(tmp_path / "m.tmx", '<tu><tuv xml:lang="zh-CN"><seg>点击<bpt i="1">&lt;b&gt;</bpt>'
                '保存<ept i="1">&lt;/b&gt;</ept>。</seg></tuv><tuv xml:lang="en"><seg>Click <bpt '
-               'i="1">&lt;b&gt;</bpt>Save<ept i="1">&lt;/b&gt;</ept>.</seg></tuv></tu>')
+               'i="1">&lt;b&gt;</bpt>Save<ept i="1">&lt;/b&gt;</ept><bpt i="2">&lt;u&gt;</bpt>'
+               '<ept i="2">&lt;/u&gt;</ept>.</seg></tuv></tu>')
     doc = tmp_path / "d.md"
     doc.write_text("点击保存。\n", encoding="utf-8")
     assert main(["translate", str(doc), "--tm", str(mem), "--model", "none", "-o",

@@ -136,7 +136,8 @@ class TranslationMemory:
             level = (Level.PARAGRAPH if pair.segtype == "paragraph"
                      or chinese_sentences(pair.zh.text) > 1 else Level.SENTENCE)
             self.add(TMUnit(pair.zh.text, pair.en.text, pair.tuid, pair.note, pair.date,
-                            report.path, level, pair.en.codes), key=zh_key)
+                            report.path, level, pair.en.codes, pair.zh.spans, pair.en.spans),
+                     key=zh_key)
 
     # --- lookup ---------------------------------------------------------------------------
     def __len__(self) -> int:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from lxml import etree
 
 from ..errors import BitextError
+from ..model import InlineSpan
 from ..xmlsafe import reject_entities_in_file
+from .formatting import tmx_inline
 from .inline import InlineText, localname, read_inline
 from .langs import Role, is_traditional, role
 
@@ -125,19 +127,27 @@ def iter_tmx(path: Path) -> Iterator[TuPair]:
                           hint="give a .tmx translation memory")
 
 
+SpanPair = tuple[Sequence[InlineSpan], Sequence[InlineSpan]]  # (source spans, target spans)
+
+
 def tmx_bytes(units: list[tuple[str, str, str, str]], *, target_lang: str = TARGET_LANG,
-              date: str | None = None, origins: list[str] | None = None) -> bytes:
+              date: str | None = None, origins: list[str] | None = None,
+              spans: list[SpanPair] | None = None) -> bytes:
     """(tuid, source, target, note) → TMX 1.4 bytes (see `tmx_chunks`)."""
-    return b"".join(tmx_chunks(units, target_lang=target_lang, date=date, origins=origins))
+    return b"".join(tmx_chunks(units, target_lang=target_lang, date=date, origins=origins,
+                               spans=spans))
 
 
 def tmx_chunks(units: list[tuple[str, str, str, str]], *, target_lang: str = TARGET_LANG,
-               date: str | None = None, origins: list[str] | None = None) -> Iterator[bytes]:
+               date: str | None = None, origins: list[str] | None = None,
+               spans: list[SpanPair] | None = None) -> Iterator[bytes]:
     """(tuid, source, target, note) → TMX 1.4, pretty-printed, piece by piece.
 
     `date` (TMX's `YYYYMMDDThhmmssZ`) stamps the header and every unit's creation/change date;
     the caller passes a fixed one so output stays deterministic. `origins` (one per unit) go in
     a `x-bitext-origin` prop, where CAT tools keep them as metadata instead of showing a note.
+    `spans` (one (source, target) pair per unit) are written as `<bpt>/<ept>` inline tags, so
+    a CAT tool shows the formatting and a later run reads it back (`inline.read_inline`).
     """
     from .. import __version__
     from ..xmlstream import pretty_chunks
@@ -157,9 +167,14 @@ def tmx_chunks(units: list[tuple[str, str, str, str]], *, target_lang: str = TAR
             etree.SubElement(tu, "prop", type="x-bitext-origin").text = origins[n]
         if note:
             etree.SubElement(tu, "note").text = note
-        for lang, text in ((SOURCE_LANG, source), (target_lang, target)):
+        marks = spans[n] if spans else ((), ())
+        for lang, text, over in ((SOURCE_LANG, source, marks[0]), (target_lang, target, marks[1])):
             tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-            etree.SubElement(tuv, "seg").text = text
+            seg = etree.SubElement(tuv, "seg")
+            if over:
+                tmx_inline(seg, text, over)
+            else:
+                seg.text = text
         return tu
 
     if any("\n" in "".join(u) for u in units):  # pretty printing indents around line breaks

@@ -23,7 +23,9 @@ from lxml import etree
 from ..errors import BitextError
 from ..textio import atomic_write_bytes, read_bytes
 from ..xmlsafe import parse_xml
-from .inline import localname
+from ..model import InlineSpan
+from .formatting import tmx_inline
+from .inline import localname, read_inline
 from .langs import Role, role
 from .store import tm_key
 from .tmx import XML_LANG, tu_pair, tuv_lang
@@ -40,6 +42,10 @@ class Edit:
     target: str
     tuid: str = ""
     note: str = ""
+    # formatting over `source`/`target`, written as `<bpt>/<ept>` (an edited XLIFF's `<g>`);
+    # None: the edited file cannot carry formatting (a DOCX read as text)
+    source_spans: tuple[InlineSpan, ...] = ()
+    target_spans: tuple[InlineSpan, ...] | None = None
 
 
 @dataclass
@@ -71,17 +77,22 @@ def _stamp(el: etree._Element, now: str, changeid: str) -> None:
     el.set("changeid", changeid)
 
 
-def _edit_unit(tu: etree._Element, target: str, now: str, changeid: str) -> bool:
-    """Replace the English seg of a parsed <tu>; True when inline codes had to be dropped."""
+def _edit_unit(tu: etree._Element, edit: Edit, now: str, changeid: str) -> bool:
+    """Replace the English seg of a parsed <tu> (its formatting as `<bpt>/<ept>`); True when
+    inline codes had to be dropped: codes that are not formatting, or formatting when the
+    edit came from a file that cannot carry it."""
     for tuv in tu:
         if localname(tuv) == "tuv" and role(tuv_lang(tuv)) is Role.ENGLISH:
             seg = next((c for c in tuv if localname(c) == "seg"), None)
             if seg is None:
                 seg = etree.SubElement(tuv, tuv.tag.replace("tuv", "seg"))
-            had_codes = len(seg) > 0
+            old = read_inline(seg)
+            had_codes = bool(old.codes) or bool(old.spans and edit.target_spans is None)
             for child in list(seg):
                 seg.remove(child)
-            seg.text = target
+            seg.text = edit.target
+            if edit.target_spans:
+                tmx_inline(seg, edit.target, edit.target_spans)
             if tuv.get("changedate") is not None or tu.get("changedate") is None:
                 _stamp(tuv, now, changeid)
             if tu.get("changedate") is not None:
@@ -113,10 +124,19 @@ def _new_unit(text: str, spans: list[tuple[int, int]], root: etree._Element, edi
     lines = [f"{newline}{indent}<tu{attrs}>"]
     if edit.note:
         lines.append(f"{inner}<note>{escape(edit.note)}</note>")
-    for code, seg in ((zh, edit.source), (en, edit.target)):
-        lines.append(f'{inner}<tuv {lang_attr}="{escape(code)}"><seg>{escape(seg)}</seg></tuv>')
+    for code, seg, spans in ((zh, edit.source, edit.source_spans),
+                             (en, edit.target, edit.target_spans or ())):
+        lines.append(f'{inner}<tuv {lang_attr}="{escape(code)}">{_seg_markup(seg, spans)}</tuv>')
     lines.append(f"{indent}</tu>")
     return newline.join(lines)
+
+
+def _seg_markup(text: str, spans: tuple[InlineSpan, ...]) -> str:
+    if not spans:
+        return f"<seg>{escape(text)}</seg>"
+    seg = etree.Element("seg")
+    tmx_inline(seg, text, spans)
+    return etree.tostring(seg, encoding=str)
 
 
 def update_tmx(path: Path, edits: list[Edit], *, changeid: str = "bitext") -> UpdateReport:
@@ -160,7 +180,7 @@ def update_tmx(path: Path, edits: list[Edit], *, changeid: str = "bitext") -> Up
             additions.append(_new_unit(text, spans, root, edit, now, changeid, newline))
             report.added.append(edit.tuid or edit.source)
             continue
-        if _edit_unit(units[n], edit.target, now, changeid):
+        if _edit_unit(units[n], edit, now, changeid):
             report.codes_dropped.append(edit.tuid or edit.source)
         markup = etree.tostring(units[n], encoding=str, with_tail=False)
         if nsdecl:  # lxml repeats the inherited default namespace on a serialised subtree

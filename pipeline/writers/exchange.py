@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Iterator
 from lxml import etree
 
 from .. import __version__
+from ..memory.formatting import xliff_inline
 from ..memory.tmx import SOURCE_LANG, TARGET_LANG, tmx_chunks
-from ..model import Document, Segment
+from ..model import Document, InlineSpan, Segment
 from ..textio import atomic_write_chunks
 from ..xmlstream import pretty_chunks
 from .common import build_date, needs_review
@@ -62,7 +63,8 @@ def tmx_document_chunks(doc: Document, target_lang: str = TARGET_LANG) -> Iterat
     the origin (tm/mt) is a prop, not a note a translator would read."""
     segs = [s for s in doc.segments() if s.target and s.origin in ("tm", "mt", "aligned")]
     return tmx_chunks([(s.id, s.source, s.target, "") for s in segs], target_lang=target_lang,
-                      date=tmx_date(), origins=[s.origin for s in segs])
+                      date=tmx_date(), origins=[s.origin for s in segs],
+                      spans=[(s.spans, s.target_spans) for s in segs])
 
 
 def document_xliff(doc: Document, *, targets: XliffTargets = XliffTargets.DRAFT,
@@ -87,14 +89,14 @@ def xliff_chunks(doc: Document, *, targets: XliffTargets = XliffTargets.DRAFT,
     def build(parent: etree._Element, seg: Segment) -> etree._Element:
         unit = etree.SubElement(parent, f"{{{XLIFF_NS}}}trans-unit", id=seg.id)
         unit.set(XML_SPACE, "preserve")
-        etree.SubElement(unit, f"{{{XLIFF_NS}}}source").text = seg.source
+        _inline(etree.SubElement(unit, f"{{{XLIFF_NS}}}source"), seg.source, seg.spans)
         if seg.target is not None and targets is XliffTargets.DRAFT:
             if seg.origin == "tm" and not needs_review(seg):
                 unit.set("approved", "yes")
             target = etree.SubElement(unit, f"{{{XLIFF_NS}}}target", state=(
                 "needs-review-translation" if needs_review(seg)
                 else _STATE.get(seg.origin, "needs-translation")))
-            target.text = seg.target
+            _inline(target, seg.target, seg.target_spans)
         if seg.flags:
             note = etree.SubElement(unit, f"{{{XLIFF_NS}}}note")
             note.set("from", "bitext")
@@ -108,6 +110,14 @@ def xliff_chunks(doc: Document, *, targets: XliffTargets = XliffTargets.DRAFT,
         yield etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
         return
     yield from pretty_chunks(root, body, segments, build)
+
+
+def _inline(el: etree._Element, text: str, spans: list[InlineSpan]) -> None:
+    """Text with its formatting as `<g>`/`<bpt>` tags; plain text (as before spans) without."""
+    if spans:
+        xliff_inline(el, text, spans, XLIFF_NS)
+    else:
+        el.text = text
 
 
 def write_tmx(doc: Document, path: Path, review: Review, options: Options) -> None:
