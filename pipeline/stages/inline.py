@@ -46,16 +46,21 @@ def code_terms(seg: Segment) -> list[TermHit]:
     return sorted(out, key=lambda h: h.start)
 
 
-def memory_spans(seg: Segment, source_spans: Iterable[InlineSpan],
+def memory_spans(seg: Segment, unit_source: str, source_spans: Iterable[InlineSpan],
                  target_spans: Iterable[InlineSpan]) -> list[InlineSpan] | None:
     """A memory unit's English formatting, when its Chinese formatting is the segment's (the
-    same marks over the same text); None when it says nothing about this segment's
+    same marks over the same words; the unit's Chinese may differ in spacing or script, so
+    each side is read in its own text); None when it says nothing about this segment's
     formatting, and the spans are placed as for MT output."""
     source_spans, target_spans = list(source_spans), list(target_spans)
     if not source_spans or not target_spans:
         return None
-    mine = sorted((seg.source[s.start:s.end], s.mark, s.href) for s in seg.spans)
-    theirs = sorted((seg.source[s.start:s.end], s.mark, s.href) for s in source_spans)
+    if unit_source != seg.source:  # a Traditional memory for a Simplified text, say
+        from ..script import simplify_aligned
+
+        unit_source = simplify_aligned(unit_source)
+    mine = sorted((seg.source[s.start:s.end].strip(), s.mark, s.href) for s in seg.spans)
+    theirs = sorted((unit_source[s.start:s.end].strip(), s.mark, s.href) for s in source_spans)
     return list(target_spans) if mine == theirs else None
 
 

@@ -252,7 +252,8 @@ class Translator:
             unit = self.tm.exact(seg.source) if self.tm else None
             if unit is not None:
                 seg.target, seg.origin = unit.target, "tm"
-                known = inline.memory_spans(seg, unit.source_spans, unit.target_spans)
+                known = inline.memory_spans(seg, unit.source, unit.source_spans,
+                                           unit.target_spans)
                 seg.target_spans, flags = inline.place(seg, seg.target, known=known)
                 seg.flags.extend(flags)
                 if unit.target_codes:  # codes that are not formatting (a placeholder, a tag)
