@@ -59,8 +59,9 @@ class ImportReport:
 
 @dataclass
 class EditedRow:
-    """One unit of an edited file. Spans are None where the file cannot carry formatting (the
-    parallel DOCX is read as text): the memory's formatting is then neither kept nor claimed."""
+    """One unit of an edited file, with its formatting (the XLIFF's `<g>`/`<bpt>` tags, the
+    DOCX's bold, italic, monospace and hyperlink runs). Spans are None where a file cannot
+    carry formatting: the memory's formatting is then neither kept nor claimed."""
 
     id: str
     chinese: str

@@ -158,7 +158,7 @@ def test_traditional_input_shown_in_either_script(tmp_path):
     for script, expected in (("simplified", seg.source), ("traditional", seg.display)):
         path = tmp_path / f"{script}.docx"
         write_parallel_docx(doc, path, source_script=script)
-        result = {i: zh for i, zh, _en in read_parallel_docx(path)}
+        result = {i: zh for i, zh, _en, *_ in read_parallel_docx(path)}
         assert result["1.3.1"] == expected
     assert seg.source != seg.display
     with pytest.raises(ValueError):
@@ -416,7 +416,10 @@ def _rezip(src: Path, dst: Path, edits: dict[str, Callable[[etree._Element], Non
 
 def test_round_trip_reads_back_edited_text(doc, files, tmp_path):
     original = read_parallel_docx(files["parallel"])
-    expected = [(s.id, s.display, target_text(s)) for s in doc.segments()]
+    # text and formatting both come back: the bold questions are spans on both sides
+    expected = [(s.id, s.display, target_text(s), tuple(s.spans), tuple(s.target_spans))
+                for s in doc.segments()]
+    assert any(e[3] and e[4] for e in expected)
     expected_order = [e[0] for e in expected]
     assert [o[0] for o in original] == expected_order  # glossary notes are not segments
     assert original == expected
@@ -436,23 +439,23 @@ def test_round_trip_reads_back_edited_text(doc, files, tmp_path):
     edited = tmp_path / "edited.docx"
     _rezip(files["parallel"], edited, {"word/document.xml": edit_body,
                                        "word/footnotes.xml": edit_notes})
-    result = {seg_id: (zh, en) for seg_id, zh, en in read_parallel_docx(edited)}
+    result = {seg_id: (zh, en) for seg_id, zh, en, *_ in read_parallel_docx(edited)}
     assert result["2.3.1"] == (doc.segment_index()["2.3.1"].display,
                                "Edited by a human translator.")
     assert result["n1"][1] == "System 1 and System 2."
-    for seg_id, zh, en in expected:
+    for seg_id, zh, en, *_ in expected:
         if seg_id not in ("2.3.1", "n1"):
             assert result[seg_id] == (zh, en)
 
 
 def test_round_trip_ignores_note_marks(doc, files):
-    result = {seg_id: (zh, en) for seg_id, zh, en in read_parallel_docx(files["parallel"])}
+    result = {seg_id: (zh, en) for seg_id, zh, en, *_ in read_parallel_docx(files["parallel"])}
     anchor = anchor_of(doc, "n1")
     assert result[anchor] == (doc.segment_index()[anchor].display, f"EN {anchor} text")
 
 
 def test_round_trip_traditional(doc, files):
-    result = {seg_id: zh for seg_id, zh, _en in read_parallel_docx(files["traditional"])}
+    result = {seg_id: zh for seg_id, zh, _en, *_ in read_parallel_docx(files["traditional"])}
     assert result["1.3.1"] == to_traditional(doc.segment_index()["1.3.1"].display)
 
 

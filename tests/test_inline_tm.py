@@ -475,3 +475,38 @@ def test_any_overlap_of_marks_writes_valid_tags_that_read_back():
         assert list(read_inline(source).spans) == want, etree.tostring(source)
         assert list(read_inline(seg).spans) == want, etree.tostring(seg)
         assert read_inline(source).text == read_inline(seg).text == text
+
+
+def test_import_of_an_edited_parallel_docx_keeps_word_formatting(small_run, tmp_path, capsys):
+    """An editor rewrites a sentence in Word and bolds three words: the import reads the
+    bold runs inside the segment's bookmark, and the memory carries them as tags."""
+    import zipfile
+
+    from pipeline.cli import main as cli_main
+
+    doc, memory, out = small_run
+    assert cli_main(["translate", str(doc), "--tm", str(memory), "--model", "none", "-o",
+                     str(tmp_path / "d"), "--formats", "parallel.docx,json", "--quiet"]) == 0
+    docx_path = tmp_path / "d" / "notes" / "notes.parallel.docx"
+    with zipfile.ZipFile(docx_path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    body = parts["word/document.xml"].decode("utf-8")
+    start = body.index('w:name="bt_0_1_1"')
+    end = body.index("<w:bookmarkEnd", start)
+    plain = '<w:r><w:t xml:space="preserve">He said this was </w:t></w:r>'
+    bold = '<w:r><w:rPr><w:b/></w:rPr><w:t>the key step</w:t></w:r>'
+    tail = '<w:r><w:t>, then left.</w:t></w:r>'
+    body = body[:body.index(">", start) + 1] + plain + bold + tail + body[end:]
+    parts["word/document.xml"] = body.encode("utf-8")
+    edited = tmp_path / "d" / "notes" / "edited.parallel.docx"
+    with zipfile.ZipFile(edited, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    # the export's JSON travels with the renamed DOCX (import finds it by the name)
+    (tmp_path / "d" / "notes" / "edited.json").write_bytes(
+        (tmp_path / "d" / "notes" / "notes.json").read_bytes())
+    assert cli_main(["import", str(edited), "--tm", str(memory)]) == 0
+    unit = load_memory(memory).get("他说这是关键的一步，然后离开了。")
+    assert unit.target == "He said this was the key step, then left."
+    assert _marked(unit.target, unit.target_spans) == [("the key step", "bold", None)]
+    assert "plain text" not in capsys.readouterr().out

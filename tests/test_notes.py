@@ -193,4 +193,4 @@ def test_marks_inside_the_docx_text_do_not_enter_the_round_trip(glossary, tmp_pa
               "Jiang Daxin, founder of StepFun, and Yang Zhilin of Moonshot AI were both there.")]
     doc = _annotated(glossary, pairs)
     write_parallel_docx(doc, tmp_path / "p.docx")
-    assert read_parallel_docx(tmp_path / "p.docx") == [("1.1.1", *pairs[0])]
+    assert [row[:3] for row in read_parallel_docx(tmp_path / "p.docx")] == [("1.1.1", *pairs[0])]

@@ -19,6 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import BitextError
+from ..model import InlineSpan
 from ..safezip import open_docx, read_member
 from ..textio import read_bytes
 from ..xmlsafe import parse_xml
@@ -85,9 +86,29 @@ def _is_note_mark(text_el: etree._Element) -> bool:
     return style is not None and style.get(f"{{{_W}}}val") in _NOTE_MARK_STYLES
 
 
-def _collect(root: etree._Element, found: dict[str, dict[str, list[str]]],
-             done: set[str]) -> None:
-    """Append the text inside each of our bookmarks to `found[id][prefix]`, in document order."""
+_MONOSPACE = ("consolas", "courier", "menlo", "monaco", "mono")
+
+
+def _style(el: etree._Element, links: dict[str, str]) -> tuple[bool, bool, bool, str | None]:
+    """Bold, italic, code (a monospace face, as the writer sets code) and link of the run a
+    text element sits in: the formatting an editor sees and may have changed."""
+    from .docx import _link, _toggle
+
+    run = el.getparent()
+    if run is None:
+        return False, False, False, None
+    fonts = run.find(f"{{{_W}}}rPr/{{{_W}}}rFonts")
+    face = (fonts.get(f"{{{_W}}}ascii", "") if fonts is not None else "").lower()
+    return (_toggle(run, "b", ("strong", "bold")), _toggle(run, "i", ("emphasis",)),
+            any(m in face for m in _MONOSPACE), _link(el, None, links))
+
+
+def _collect(root: etree._Element, found: dict[str, dict[str, list[tuple[str, int]]]],
+             done: set[str], links: dict[str, str], table: list[str]) -> None:
+    """Append the text inside each of our bookmarks to `found[id][prefix]`, in document order,
+    each piece with its style (`spans.style_bits`, links indexed into `table`)."""
+    from ..spans import style_bits
+
     open_marks: dict[str, tuple[str, str, str]] = {}  # w:id -> (name, prefix, segment id)
     start, end = f"{{{_W}}}bookmarkStart", f"{{{_W}}}bookmarkEnd"
     text_tags = {f"{{{_W}}}t": None, f"{{{_W}}}tab": "\t", f"{{{_W}}}br": "\n",
@@ -107,13 +128,30 @@ def _collect(root: etree._Element, found: dict[str, dict[str, list[str]]],
         elif open_marks and _in_run(el) and not _is_note_mark(el):
             special = text_tags[el.tag]
             text = (el.text or "") if special is None else special
+            bold, italic, code, href = _style(el, links)
+            if href is not None and href not in table:
+                table.append(href)
+            bits = style_bits(bold, italic, code, table.index(href) if href else None)
             for _name, prefix, seg_id in open_marks.values():
-                found[seg_id][prefix].append(text)
+                found[seg_id][prefix].append((text, bits))
 
 
-def read_parallel_docx(path: Path) -> list[tuple[str, str, str]]:
-    """(segment id, Chinese text, English text) per bookmarked segment, in reading order:
-    body first, then the footnotes. A side whose bookmark is gone reads as ""."""
+def _side(pieces: list[tuple[str, int]], table: list[str]) -> tuple[str, tuple[InlineSpan, ...]]:
+    """One side's text, trimmed, and its formatting over the trimmed text."""
+    from ..spans import from_styles
+
+    raw = "".join(text for text, _ in pieces)
+    styles = [bits for text, bits in pieces for _ in text]
+    lead = len(raw) - len(raw.lstrip())
+    text = raw.strip()
+    return text, tuple(from_styles(styles, table, lead, lead + len(text)))
+
+
+def read_parallel_docx(path: Path) -> list[tuple[str, str, str, tuple[InlineSpan, ...],
+                                                tuple[InlineSpan, ...]]]:
+    """(segment id, Chinese, English, Chinese formatting, English formatting) per bookmarked
+    segment, in reading order: body first, then the footnotes. A side whose bookmark is gone
+    reads as "". Bold, italic, code (monospace) and hyperlinks an editor set are spans."""
     path = Path(path)
     where = str(path)
     data = read_bytes(path)
@@ -124,9 +162,13 @@ def read_parallel_docx(path: Path) -> list[tuple[str, str, str]]:
     rels_name = "word/_rels/document.xml.rels"
     rels = (parse_xml(read_member(zf, rels_name, where), f"{where} ({rels_name})")
             if rels_name in names else None)
-    found: dict[str, dict[str, list[str]]] = {}
+    found: dict[str, dict[str, list[tuple[str, int]]]] = {}
     done: set[str] = set()
-    _collect(document, found, done)
+    table: list[str] = []  # link addresses
+    links = ({rel.get("Id", ""): rel.get("Target", "")
+              for rel in rels.iter(f"{{{_REL}}}Relationship")
+              if rel.get("Type", "").endswith("/hyperlink")} if rels is not None else {})
+    _collect(document, found, done, links, table)
     if not any(TARGET_PREFIX in sides for sides in found.values()):
         raise BitextError("not a bitext parallel export (no bt_ segment bookmarks)", path=where,
                           hint="give the parallel .docx written by `bitext`, edited in place; "
@@ -134,7 +176,10 @@ def read_parallel_docx(path: Path) -> list[tuple[str, str, str]]:
     footnotes = _footnotes_member(names, rels)
     if footnotes is not None:
         _collect(parse_xml(read_member(zf, footnotes, where), f"{where} ({footnotes})"), found,
-                 done)
-    return [(seg_id, "".join(sides.get(SOURCE_PREFIX, [])).strip(),
-             "".join(sides.get(TARGET_PREFIX, [])).strip())
-            for seg_id, sides in found.items()]
+                 done, {}, table)
+    rows = []
+    for seg_id, sides in found.items():
+        zh, zh_spans = _side(sides.get(SOURCE_PREFIX, []), table)
+        en, en_spans = _side(sides.get(TARGET_PREFIX, []), table)
+        rows.append((seg_id, zh, en, zh_spans, en_spans))
+    return rows
