@@ -247,6 +247,9 @@ class Translator:
             if seg.id in paragraphs:  # a paragraph-level unit covers this sentence
                 seg.target, seg.origin = paragraphs[seg.id].target, "tm"
                 seg.flags.extend(paragraphs[seg.id].flags)
+                # the sentence was cut from a paragraph's English: its formatting is estimated
+                seg.target_spans, flags = inline.place(seg, seg.target)
+                seg.flags.extend(flags)
                 bar.update(1)
                 continue
             unit = self.tm.exact(seg.source) if self.tm else None
