@@ -31,8 +31,9 @@ splitter, so both sides translate the same sentences.
 
     python bench/bench_argos.py [--sentences 24] [--rounds 3] [--beam 4]
 
-Prints sentences/s and peak memory (RSS) per side; the last line is the speed-up of
-`bitext translate` over argostranslate's best mode, as `N.N×`.
+Prints sentences/s and peak memory (RSS) per side, and the time of one `bitext translate`
+process on a single sentence (what each process pays before and after decoding); the last
+line is the speed-up of `bitext translate` over argostranslate's best mode, as `N.N×`.
 """
 from __future__ import annotations
 
@@ -156,7 +157,8 @@ def bitext_round(paragraphs: list[list[str]], package: Path, work: Path, index: 
     glossary.write_text("source\ttarget\n", encoding="utf-8")
     out = work / f"out{index}"
     args = [sys.executable, "-m", "pipeline", "translate", str(doc), "--model", str(package),
-            "-g", str(glossary), "--no-shipped-glossary", "--tm", "none", "--cache", "none", "--beam", str(beam),
+            "-g", str(glossary), "--no-shipped-glossary", "--tm", "none", "--cache", "none",
+            "--beam", str(beam),
             "--max-length", "256", "--device", "cpu", "--formats", "json", "-q", "-o", str(out)]
     start = time.perf_counter()
     proc = subprocess.Popen(args, env=env, cwd=str(ROOT), stderr=subprocess.PIPE, text=True)
@@ -211,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         env = {**os.environ, "PYTHONPATH": str(ROOT), "ARGOS_PACKAGES_DIR": str(work / "argos"),
                "XDG_DATA_HOME": str(work / "data"), "XDG_CACHE_HOME": str(work / "cache"),
-               "XDG_CONFIG_HOME": str(work / "config"), "ARGOS_BEAM_SIZE": str(args.beam), "ARGOS_DEVICE_TYPE": "cpu"}
+               "XDG_CONFIG_HOME": str(work / "config"), "ARGOS_BEAM_SIZE": str(args.beam),
+               "ARGOS_DEVICE_TYPE": "cpu"}
         os.environ.update({k: env[k] for k in ("XDG_CACHE_HOME",)})
         t0 = time.perf_counter()
         child = multiprocessing.get_context("spawn").Process(target=_build, args=(str(work),))
@@ -267,6 +270,10 @@ def main(argv: list[str] | None = None) -> int:
         best = max((lines, text), key=lambda s: s.rate)
         print(f"per CPU-second: {(ours.sentences / ours.cpu) / (best.sentences / best.cpu):.1f}×"
               " (less sensitive to other processes; wall time shows the parallel speed-up)")
+        seconds, cpu, _, _ = bitext_round([sentences[:1]], package, work, len(rounds) + 1,
+                                          args.beam, bitext_env)
+        print(f"one `bitext translate` process on one sentence: {seconds:.2f} s ({cpu:.2f} CPU-s):"
+              " start-up, model loading and writing, paid once per process, and one sentence")
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
         print(f"bitext translate / argostranslate ({best.name.split(', ')[1]}), beam "
               f"{args.beam}: {ours.rate / best.rate:.1f}×")
