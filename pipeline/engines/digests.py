@@ -1,9 +1,9 @@
 """Content digests of model files, remembered across runs while the file is unchanged.
 
 A model's cache identity is the sha256 of its files' content (so a cache survives copies and
-re-installs), and a zipped package is unpacked under its own digest. Hashing a model is the
-same work on every run: about 0.1 s per 100 MB here, a second for a 1 GB NLLB model. So
-each large file's digest is kept in `$XDG_CACHE_HOME/bitext/digests.json` next to what
+re-installs), and a zipped package is unpacked under its own digest. Hashing reads every
+byte of the model, the same work on every run, growing with the model's size. So each large
+file's digest is kept in `$XDG_CACHE_HOME/bitext/digests.json` next to what
 identifies the file's state on disk: its resolved path, size, inode, mtime and ctime (ctime
 changes with every write and cannot be set back by tools that restore mtimes). A digest is
 reused only when all five still match. Like git's index, a file stamped within
