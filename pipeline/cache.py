@@ -28,9 +28,14 @@ LOCK_TIMEOUT_S = 30.0
 _DAMAGE = ("not a database", "malformed", "corrupt", "file is encrypted")
 
 
-def default_cache_path() -> Path:
+def cache_home() -> Path:
+    """bitext's folder for caches: `$XDG_CACHE_HOME/bitext` (default ~/.cache/bitext)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "bitext" / "mt-cache.sqlite"
+    return Path(base) / "bitext"
+
+
+def default_cache_path() -> Path:
+    return cache_home() / "mt-cache.sqlite"
 
 
 def cache_key(*parts: str) -> str:

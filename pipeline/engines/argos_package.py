@@ -20,9 +20,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..cache import cache_home
 from ..safezip import model_archive_members
 from .base import Family, ModelError, ModelInfo
-from .base import file_digest as _file_digest
+from .digests import file_digest as _file_digest
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +103,7 @@ def describe(folder: Path, *, shown: str, family: Family = Family.ARGOS) -> Mode
 
 def default_cache_dir() -> Path:
     """Where zipped packages are unpacked: `$XDG_CACHE_HOME/bitext/packages`."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "bitext" / "packages"
+    return cache_home() / "packages"
 
 
 def load_package(path: Path | str, cache_dir: Path | str | None = None) -> PackageInfo:

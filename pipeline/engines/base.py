@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from ..errors import BitextError
-
-_CHUNK = 1024 * 1024
+from .digests import file_digest
 
 
 class Family(str, Enum):
@@ -147,29 +146,6 @@ class ModelInfo:
 
 def _all_files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()]
-
-
-# --------------------------------------------------------------------------- hashing
-
-_DIGEST_MEMO: dict[tuple[str, int, int], str] = {}
-
-
-def file_digest(path: Path) -> str:
-    """sha256 of a file's content, memoised per (path, size, mtime) within the process.
-
-    Content-based so a cache keyed by it survives copies and re-installs; memoised because
-    model.bin is large and hashed by every identity.
-    """
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    digest = _DIGEST_MEMO.get(key)
-    if digest is None:
-        h = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(_CHUNK), b""):
-                h.update(chunk)
-        digest = _DIGEST_MEMO[key] = h.hexdigest()
-    return digest
 
 
 # --------------------------------------------------------------------------- registry

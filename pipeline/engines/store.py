@@ -19,7 +19,8 @@ from pathlib import Path, PurePosixPath
 from ..safezip import model_archive_members
 from . import argos_package
 from .argos_package import MAX_UNPACKED_BYTES, METADATA, _extract
-from .base import Family, ModelError, ModelInfo, describe_folder, file_digest
+from .base import Family, ModelError, ModelInfo, describe_folder
+from .digests import file_digest
 
 log = logging.getLogger(__name__)
 
