@@ -42,6 +42,7 @@ TOKENS_PER_BEAM = 4096
 HYPOTHESIS_STEPS = 6144
 # Translator replicas on CPU. Measured on 2 cores (verified-facts.md): 2 replicas × 1 thread
 # translate batches 1.9× faster than 1 replica × 2 threads; each replica costs memory.
+# `bench/bench_engine.py` (without --no-extra) prints both legs on the machine at hand.
 MAX_REPLICAS = 2
 
 __all__ = ["CTranslate2Engine", "MTResult"]
