@@ -7,8 +7,12 @@ Lee, Shunyu Yao), so the review asks an editor to check every guessed name.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..script import is_han
+
+if TYPE_CHECKING:
+    from .termbase import Glossary
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
@@ -34,3 +38,14 @@ def romanised_label(label: str) -> str:
 
     text = label.replace("《", "").replace("》", "").strip()
     return _HAN_RUN.sub(lambda m: "".join(lazy_pinyin(m.group())).capitalize(), text)
+
+
+def speaker_name(glossary: "Glossary", speaker: str) -> tuple[str | None, bool]:
+    """A speaker's English name and whether it is a guess: the glossary's entry, else the
+    romanised label. One answer for the annotate stage (what the edition prints) and for the
+    translate stage (who an LLM is told is speaking), so the two never disagree."""
+    entry = glossary.lookup(speaker)
+    if entry is not None:
+        return entry.target, False
+    guess = romanised_label(speaker)
+    return (guess, True) if guess else (None, False)

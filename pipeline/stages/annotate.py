@@ -18,7 +18,7 @@ with the same source and `annotate` `no` (entries override entry by entry).
 from __future__ import annotations
 
 from ..glossary.matcher import TermMatcher, find_renderings
-from ..glossary.names import romanised_label
+from ..glossary.names import speaker_name
 from ..glossary.termbase import Entry, Glossary
 from ..model import Document, Note, Segment
 
@@ -73,9 +73,8 @@ def annotate(doc: Document, glossary: Glossary, matcher: TermMatcher) -> None:
                 target_offset=offset, term=entry.target, source_offset=match.end))
     doc.guessed_speaker_names = []
     for speaker in doc.speakers:
-        entry = glossary.lookup(speaker)
-        if entry is not None:
-            doc.speaker_names[speaker] = entry.target
-        elif (guess := romanised_label(speaker)):
-            doc.speaker_names[speaker] = guess
+        name, guessed = speaker_name(glossary, speaker)
+        if name:
+            doc.speaker_names[speaker] = name
+        if name and guessed:
             doc.guessed_speaker_names.append(speaker)

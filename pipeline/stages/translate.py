@@ -25,6 +25,7 @@ from enum import Enum
 from ..cache import MTCache, cache_key
 from ..engines.base import Engine, SegmentContext, TermNote, batch_order, reads_context
 from ..glossary.matcher import Match, TermMatcher, find_english
+from ..glossary.names import speaker_name
 from ..glossary.termbase import Entry
 from ..model import Document, InlineSpan, Paragraph, Segment, TermHit
 from ..memory.paragraphs import paragraph_suggestions, paragraph_targets
@@ -467,14 +468,14 @@ class Translator:
 
 
 def speaker_english(doc: Document, paragraph: Paragraph, matcher: TermMatcher) -> str | None:
-    """The speaker's English name: the document's (from a previous annotate), else the
-    glossary's, else the label as written (a Chinese name still tells the model who speaks)."""
+    """The speaker's English name: the document's (from a previous annotate), else the one the
+    edition will print (the glossary's, else the romanised label), else the label as written."""
     if paragraph.speaker is None:
         return None
     if paragraph.speaker in doc.speaker_names:
         return doc.speaker_names[paragraph.speaker]
-    entry = matcher.glossary.lookup(paragraph.speaker)
-    return entry.target if entry is not None else paragraph.label or paragraph.speaker
+    name, _ = speaker_name(matcher.glossary, paragraph.speaker)
+    return name or paragraph.label or paragraph.speaker
 
 
 def segment_contexts(doc: Document, matcher: TermMatcher) -> dict[str, SegmentContext]:
