@@ -26,6 +26,7 @@ import os
 import re
 import socket
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -174,6 +175,8 @@ class OpenAIEngine:
         self._model = self.settings.model
         self._context: list[str] = []
         self.requests = 0
+        self.retried = 0  # segments asked again with their problem named (the run's summary)
+        self._count = threading.Lock()
 
     @property
     def batch_size(self) -> int:
@@ -271,6 +274,8 @@ class OpenAIEngine:
         found = {n: problems(texts[i], outputs[n], ctxs[i].terms) for n, i in enumerate(todo)}
         failing = [n for n, p in found.items() if p]
         if failing:  # once more, naming the problem; keep the answer with fewer problems
+            with self._count:
+                self.retried += len(failing)
             again = self._ask_ids([texts[todo[n]] for n in failing], [asked[n] for n in failing],
                                   context,
                                   notes={str(k + 1): found[n] for k, n in enumerate(failing)})

@@ -307,7 +307,9 @@ class Translator:
         first: dict[str, _Result | None] = {}
         second: dict[str, _Result | None] = {}
         if reads_context(self.engine):  # it retries itself, naming the problem
+            before = getattr(self.engine, "retried", 0)
             first = self._context_pass(segments, contexts, summary, bar)
+            summary.retried = getattr(self.engine, "retried", 0) - before
         else:
             if self._scheme is not None:
                 first = self._mt_pass(segments, Strategy.PLACEHOLDER, summary, bar)
