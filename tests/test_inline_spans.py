@@ -301,3 +301,29 @@ def test_bold_that_starts_with_a_glossary_term_holds_its_english(tmp_path, match
     opening = LATIN.token(LATIN.tag(0, True))
     assert re.search(rf"{opening} ZXQ\d+ 最重要", sent), sent  # the tag opens before the term
     assert _marked(seg, Mark.BOLD) == [f"reinforcement learning {word('最重要')}"]
+
+
+def test_editors_note_keeps_its_link_and_bold_in_every_writer(tmp_path):
+    """A source note's formatting is rendered in the footnote too; in the DOCX its link is
+    related from the footnotes part, where the footnote lives."""
+    doc_path = tmp_path / "talk.md"
+    doc_path.write_text("张鹏：我们用了强化学习\\*。\n\n李明：对。\n\n张鹏：好。\n\n李明：是。\n\n"
+                        "\\*注：详见[论文](https://example.org/p)的**第二节**。\n", encoding="utf-8")
+    from pipeline.cli import main
+
+    assert main(["translate", str(doc_path), "--model", "none", "-o", str(tmp_path / "o"),
+                 "--formats", "parallel.md,parallel.html,parallel.docx", "--quiet"]) == 3
+    out = tmp_path / "o" / "talk"
+    md = (out / "talk.parallel.md").read_text(encoding="utf-8")
+    assert "[论文](https://example.org/p)的**第二节**" in md
+    page = (out / "talk.parallel.html").read_text(encoding="utf-8")
+    assert '<a href="https://example.org/p">论文</a>的<strong>第二节</strong>' in page
+    with zipfile.ZipFile(out / "talk.parallel.docx") as zf:
+        notes = etree.fromstring(zf.read("word/footnotes.xml"))
+        rels = zf.read("word/_rels/footnotes.xml.rels").decode()
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    link = notes.find(".//w:hyperlink", ns)
+    assert link is not None and "".join(link.itertext()) == "论文"
+    rid = link.get(f"{{{ns['r']}}}id")
+    assert f'Id="{rid}"' in rels and "https://example.org/p" in rels

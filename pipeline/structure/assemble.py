@@ -6,7 +6,8 @@ import bisect
 import re
 from collections import deque
 
-from ..model import (Document, Dropped, Note, Paragraph, ParagraphKind, Section, Segment)
+from ..model import (Document, Dropped, InlineSpan, Note, Paragraph, ParagraphKind, Section,
+                     Segment)
 from ..readers.blocks import BlockKind
 from ..script import simplify_aligned
 from ..segment import sentence_spans
@@ -42,8 +43,10 @@ class Assembler:
     def _simple(self, display: str) -> str:
         return simplify_aligned(display) if self.doc.script == "traditional" else display
 
-    def segment(self, display: str, seg_id: str) -> Segment:
-        return Segment(id=seg_id, source=self._simple(display), display=display)
+    def segment(self, display: str, seg_id: str,
+                spans: list[InlineSpan] | None = None) -> Segment:
+        return Segment(id=seg_id, source=self._simple(display), display=display,
+                       spans=list(spans or []))
 
     def _segments(self, chars: Chars, para_id: str, first: int = 1) -> list[Segment]:
         display = chars.text
@@ -180,7 +183,8 @@ class Assembler:
             return
         note_id = f"n{len(self.doc.notes) + 1}"
         self.doc.notes.append(Note(id=note_id, anchor=anchor,
-                                   segment=self.segment(chars.text, note_id), kind="editor",
+                                   segment=self.segment(chars.text, note_id, chars.spans()),
+                                   kind="editor",
                                    label=label))
 
     def finish(self) -> Document:

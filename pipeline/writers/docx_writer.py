@@ -54,6 +54,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from typing import TYPE_CHECKING
 
+from docx.opc.part import XmlPart
 from lxml import etree
 
 from ..model import Document, Note, Paragraph, ParagraphKind, Section, Segment
@@ -367,9 +368,11 @@ class _Builder:
             p.extend(runs)
         p.extend(end)
 
-    def _formatted(self, run: Run, cjk: ChineseFont | None) -> etree._Element:
+    def _formatted(self, run: Run, cjk: ChineseFont | None,
+                   part: XmlPart | None = None) -> etree._Element:
         """One formatted run: bold, italic, code in a monospace face, a link as a real
-        hyperlink (external address, or a bookmark for `#anchor`)."""
+        hyperlink (external address, related from the `part` the run goes in: the document,
+        or the footnotes; or a bookmark for `#anchor`)."""
         element = (_code_run(run.text, bold=run.bold, italic=run.italic) if run.code
                    else _run(run.text, bold=run.bold, italic=run.italic, cjk=cjk))
         if not run.href:
@@ -380,7 +383,7 @@ class _Builder:
         if run.href.startswith("#"):
             link = OxmlElement("w:hyperlink", attrs={qn("w:anchor"): run.href[1:]})
         else:
-            rid = self.docx.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
+            rid = (part or self.docx.part).relate_to(run.href, RT.HYPERLINK, is_external=True)
             link = OxmlElement("w:hyperlink", attrs={qn("r:id"): rid})
         link.append(element)
         return link
@@ -538,7 +541,8 @@ class _Builder:
             if term:
                 p.append(_run(term, bold=True))
                 p.append(_run(": "))
-        runs = [_run(text, cjk=self.cjk if zh else None)]
+        runs = [self._formatted(run, self.cjk if zh else None, self.footnotes)
+                for run, _ in segment_runs(note.segment, text, {}, (), lang) if run.text]
         if self.parallel and note.kind != "glossary":  # glossary notes are not segments
             self.bookmarks.wrap(p, bookmark_name(SOURCE_PREFIX if zh else TARGET_PREFIX,
                                                  note.segment.id), runs)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..model import Document, Mark, Note, Paragraph, ParagraphKind, Section, Segment
-from ..spans import runs
+from ..spans import Run, runs
 from ..textio import atomic_write_text
 from .common import (ORIGINAL_TITLE, REVIEW_MARK, first_anchors, footnote_numbers,
                      footnote_order, needs_review, note_label, note_term, original_title,
@@ -131,6 +131,15 @@ function(k){document.addEventListener(k,function(e){mark(e.target)},{passive:tru
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
+def _wrap(inner: str, run: Run) -> str:
+    """Escaped run text inside the elements its marks call for: a link around bold around
+    italic around code, so elements always nest."""
+    for mark, tag in ((Mark.CODE, "code"), (Mark.ITALIC, "em"), (Mark.BOLD, "strong")):
+        if mark in run.marks:
+            inner = f"<{tag}>{inner}</{tag}>"
+    return f'<a href="{escape(run.href)}">{inner}</a>' if run.href else inner
+
+
 @dataclass
 class _Span:
     start: int
@@ -211,14 +220,16 @@ class _Page:
             if term is not None:
                 inner = (f'<span class="term" tabindex="0" data-note="{escape(term.note)}">'
                          f"{inner}</span>")
-            for mark, tag in ((Mark.CODE, "code"), (Mark.ITALIC, "em"), (Mark.BOLD, "strong")):
-                if mark in run.marks:
-                    inner = f"<{tag}>{inner}</{tag}>"
-            if run.href:
-                inner = f'<a href="{escape(run.href)}">{inner}</a>'
-            out.append(inner + moved.pop(run.end, ""))
+            out.append(_wrap(inner, run) + moved.pop(run.end, ""))
         out.extend(moved[k] for k in sorted(moved))  # past the end: never lost
         return "".join(out)
+
+    def _formatted(self, seg: Segment, lang: str) -> str:
+        """A note's text with its formatting (no marks: a note holds none)."""
+        text = (source_text(seg, self.script, self.doc.script) if lang == "zh"
+                else target_text(seg))
+        return "".join(_wrap(escape(run.text), run)
+                       for run in runs(text, shown_spans(seg, text, lang)))
 
     def _refs(self, seg: Segment, lang: str, ids: list[str] | None = None) -> str:
         out = []
@@ -354,11 +365,10 @@ class _Page:
                 f'{"中" if lang == "zh" else ""}</a>' for lang in reversed(self.langs))
         parts = [self.cell("p", "en", f"<em>{label}:</em> "
                             f"{f'<b>{escape(term)}</b>: ' if term else ''}"
-                            f"{escape(target_text(note.segment))}"
+                            f"{self._formatted(note.segment, 'en')}"
                             f"{back}")]
         if "zh" in self.langs and note.kind == "editor" and note.segment.display.strip():
-            parts.append(self.cell("p", "zh", escape(source_text(note.segment, self.script,
-                                                                  self.doc.script))))
+            parts.append(self.cell("p", "zh", self._formatted(note.segment, "zh")))
         return f'<li id="fn-{n}" role="doc-endnote">{"".join(parts)}</li>'
 
     def footnotes(self) -> str:

@@ -201,9 +201,9 @@ def _footnotes(doc: Document, numbers: dict[str, int], langs: tuple[str, ...],
         if "en" in langs:
             term = note_term(note, "zh" in langs)
             parts.append((f"**{escape(term)}**: " if term else "")
-                         + escape(target_text(note.segment)))
+                         + _line(doc, [note.segment], "en", numbers))
         if "zh" in langs and note.kind == "editor":
-            parts.append(escape(source_text(note.segment, script, doc.script)))
+            parts.append(_line(doc, [note.segment], "zh", numbers, script))
         lines.append(f"[^{numbers[note.id]}]: *{note_label(note)}:* " + " / ".join(parts))
     return lines
 
