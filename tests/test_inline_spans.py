@@ -327,3 +327,21 @@ def test_editors_note_keeps_its_link_and_bold_in_every_writer(tmp_path):
     assert link is not None and "".join(link.itertext()) == "论文"
     rid = link.get(f"{{{ns['r']}}}id")
     assert f'Id="{rid}"' in rels and "https://example.org/p" in rels
+
+
+def test_heading_keeps_its_code_and_link_but_not_its_style_bold(tmp_path, matcher):
+    doc = _doc(tmp_path, "# 标题\n\n## 01 **用 `vllm` 部署**\n\n正文在这里。\n\n"
+                         "## 02 参考[文档](https://example.org/d)\n\n更多正文。\n")
+    title = next(s.title for s in doc.sections if s.number == "01")
+    assert [(title.source[s.start:s.end], s.mark) for s in title.spans] == [("vllm", Mark.CODE)]
+    engine = TagEngine("keep")
+    Translator(matcher, engine=engine).run(doc)
+    assert not any("vllm" in t for call in engine.calls for t in call)  # code is not translated
+    assert _marked(title, Mark.CODE) == ["vllm"]
+    from pipeline.run import Options
+    from pipeline.stages.review import Review
+
+    markdown_writer.write_english(doc, tmp_path / "en.md", Review(), Options())
+    text = (tmp_path / "en.md").read_text(encoding="utf-8")
+    assert "## 01 · " in text and "`vllm`" in text
+    assert f"[{word('文档')}](https://example.org/d)" in text

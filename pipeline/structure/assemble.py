@@ -6,10 +6,11 @@ import bisect
 import re
 from collections import deque
 
-from ..model import (Document, Dropped, InlineSpan, Note, Paragraph, ParagraphKind, Section,
-                     Segment)
+from ..model import (Document, Dropped, InlineSpan, Mark, Note, Paragraph, ParagraphKind,
+                     Section, Segment)
 from ..readers.blocks import BlockKind
 from ..script import simplify_aligned
+from ..spans import covers_all
 from ..segment import sentence_spans
 from .chars import CJK_PUNCT, HAN, Chars
 from .items import Context, DropKind, Item, Role
@@ -27,6 +28,16 @@ def join_titles(parts: list[str]) -> str:
     return "".join(out)
 
 
+def _title_spans(item: Item) -> list[InlineSpan]:
+    """A heading's own formatting over its title (as `join_titles` trims it): links and code,
+    and bold or italic over part of it; bold over the whole title is the heading's style."""
+    text = item.text[item.title_start:]
+    start = item.title_start + len(text) - len(text.lstrip())
+    title = text.strip()
+    return [s for s in item.chars.spans(start, start + len(title))
+            if not (s.mark in (Mark.BOLD, Mark.ITALIC) and covers_all(title, s))]
+
+
 class Assembler:
     def __init__(self, ctx: Context, path: str) -> None:
         self.ctx = ctx
@@ -38,6 +49,7 @@ class Assembler:
         self.pending_markers: deque[str] = deque()
         self.last_segment: Segment | None = None
         self.title_parts: list[str] | None = None
+        self.title_spans: list[InlineSpan] = []
 
     # -- segments -----------------------------------------------------------------------
     def _simple(self, display: str) -> str:
@@ -110,13 +122,17 @@ class Assembler:
                                level=max(item.level, 1))
         self.doc.sections.append(self.section)
         self.title_parts = [item.text[item.title_start:]] if item.title else []
+        self.title_spans = _title_spans(item) if item.title else []
         self.speaker = None
         self.pending_label = None
 
     def _finish_title(self) -> None:
         if self.title_parts:
+            # a title glued from several lines loses their formatting, never its text
             self.section.title = self.segment(join_titles(self.title_parts),
-                                              f"{self.section.id}.t")
+                                              f"{self.section.id}.t",
+                                              self.title_spans if len(self.title_parts) == 1
+                                              else [])
         self.title_parts = None
 
     def _next_para_id(self) -> str:

@@ -172,11 +172,11 @@ def _block(doc: Document, para: Paragraph, lang: str, numbers: dict[str, int],
 
 
 def _section_heading(number: str | None, title: str | None, level: int = 1) -> str | None:
-    """`## 01 · Title`; a level-2 section is `###`, and so on (Markdown stops at six)."""
+    """`## 01 · Title`; a level-2 section is `###`, and so on (Markdown stops at six).
+    `title` is Markdown already (`_line`: escaped, with its links and code)."""
     if number is None and title is None:
         return None
-    return "#" * min(6, 1 + level) + " " + " · ".join(
-        x for x in (number, escape(title) if title else None) if x)
+    return "#" * min(6, 1 + level) + " " + " · ".join(x for x in (number, title) if x)
 
 
 def _front_matter(doc: Document) -> list[str]:
@@ -215,7 +215,7 @@ def english_markdown(doc: Document) -> str:
         out += [f"# {_english(doc, doc.title, numbers)}", ""]
     out += _front_matter(doc)
     for section in doc.sections:
-        heading = _section_heading(section.number, target_text(section.title)
+        heading = _section_heading(section.number, _line(doc, [section.title], "en", numbers)
                                    if section.title else None, section.level)
         if heading:
             out += [heading, ""]
@@ -247,12 +247,11 @@ def parallel_markdown(doc: Document, script: str = "simplified") -> str:
                 f" / {_english(doc, doc.title, numbers)}", ""]
     out += _front_matter(doc)
     for section in doc.sections:
-        zh = _section_heading(section.number,
-                              source_text(section.title, script, doc.script) if section.title else None,
-                              section.level)
+        zh = _section_heading(section.number, _line(doc, [section.title], "zh", numbers, script)
+                              if section.title else None, section.level)
         if zh:
-            en = target_text(section.title) if section.title else None
-            out += [zh + (f" / {escape(en)}" if en else ""), ""]
+            en = _line(doc, [section.title], "en", numbers) if section.title else None
+            out += [zh + (f" / {en}" if en else ""), ""]
         for para in section.paragraphs:
             if para.kind == ParagraphKind.CODE:
                 out += _code(para) + [""]
