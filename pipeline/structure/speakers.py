@@ -100,6 +100,8 @@ def recognise(ctx: Context) -> None:
         # `**捍卫者1：…**`): bold lead-ins of an article, not a conversation. In a real one some
         # voice speaks in plain text (the sample's host asks in bold, the guests answer plain).
         return
+    if not speakers:
+        speakers = _exchange(ctx, candidates, names)
     # one turn in a panel: a name-shaped label right after a known speaker's turn (a lead-in
     # like `编者按：` before the conversation starts is not one)
     for k, name in enumerate(sequence):
@@ -112,6 +114,34 @@ def recognise(ctx: Context) -> None:
             continue
         item = items[i]
         item.speaker, item.label, item.prefix = name, item.text[:start].rstrip(" ：:"), start
+
+
+def _exchange(ctx: Context, candidates: list[tuple[int, str, int]],
+              names: dict[str, str]) -> set[str]:
+    """Voices of a conversation whose every voice speaks once: two name-shaped labels, one
+    right after the other, where the first turn ends its say by asking (`？`) and the second
+    answers. A question answered by someone else is what a conversation is; a bold term
+    (`**注意力**：…`) or a lead-in (`编者按：…`) is followed by body text, and a list of
+    definitions asks nobody. Used only when no voice recurs or is named (then the panel rule
+    reaches one-turn voices), so a lead-in before a known conversation stays text."""
+    items = ctx.items
+    found: set[str] = set()
+    for (i, a_label, _), (j, b_label, _) in zip(candidates, candidates[1:]):
+        a, b = names[a_label], names[b_label]
+        if a == b or not (_name_shaped(a) and _name_shaped(b)):
+            continue
+        between = items[i:j]
+        if any(it.kind != BlockKind.PARA or it.role != Role.BODY for it in between):
+            continue  # a heading, list or image between: not one turn answering the other
+        if not _QUESTION.search(items[j - 1].simple):
+            continue  # the turn just before the answer must ask something
+        if not ctx.plain and _all_bold(items[i]) and _all_bold(items[j]):
+            continue  # bold lead-ins (`**观点：…**`), as in `recognise`
+        found |= {a, b}
+    return found
+
+
+_QUESTION = re.compile(r"[？?]")
 
 
 def _all_bold(item: Item) -> bool:
