@@ -118,17 +118,24 @@ def recognise(ctx: Context) -> None:
 
 def _exchange(ctx: Context, candidates: list[tuple[int, str, int]],
               names: dict[str, str]) -> set[str]:
-    """Voices of a conversation whose every voice speaks once: two name-shaped labels, one
-    right after the other, where the first turn ends its say by asking (`？`) and the second
-    answers. A question answered by someone else is what a conversation is; a bold term
-    (`**注意力**：…`) or a lead-in (`编者按：…`) is followed by body text, and a list of
-    definitions asks nobody. Used only when no voice recurs or is named (then the panel rule
-    reaches one-turn voices), so a lead-in before a known conversation stays text."""
+    """Voices found by question and answer, where no voice recurs in alternation: a turn that
+    ends its say by asking (`？` in the paragraph just before the next label) and another label
+    that answers at once. A question answered by someone else is what a conversation is; a
+    bold term (`**注意力**：…`) or a lead-in (`编者按：…`) is followed by body text, and a list
+    of definitions asks nobody.
+
+    Two such voices are speakers when both labels are name-shaped (an excerpt where each
+    speaks once). A voice that answers the questions of two or more different labels holds a
+    Q&A session (readers asking an author, each once): it and every asker are speakers,
+    whatever their handles look like (`Lucia122`, `神婆依依`). Used only when no voice recurs
+    in alternation or is named (then the panel rule reaches one-turn voices), so a lead-in
+    before a known conversation stays text."""
     items = ctx.items
     found: set[str] = set()
+    askers: dict[str, set[str]] = {}
     for (i, a_label, _), (j, b_label, _) in zip(candidates, candidates[1:]):
         a, b = names[a_label], names[b_label]
-        if a == b or not (_name_shaped(a) and _name_shaped(b)):
+        if a == b:
             continue
         between = items[i:j]
         if any(it.kind != BlockKind.PARA or it.role != Role.BODY for it in between):
@@ -137,7 +144,12 @@ def _exchange(ctx: Context, candidates: list[tuple[int, str, int]],
             continue  # the turn just before the answer must ask something
         if not ctx.plain and _all_bold(items[i]) and _all_bold(items[j]):
             continue  # bold lead-ins (`**观点：…**`), as in `recognise`
-        found |= {a, b}
+        if _name_shaped(a) and _name_shaped(b):
+            found |= {a, b}
+        askers.setdefault(b, set()).add(a)
+    for answerer, asked_by in askers.items():
+        if len(asked_by) >= 2:
+            found |= asked_by | {answerer}
     return found
 
 

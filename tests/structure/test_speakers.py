@@ -89,3 +89,21 @@ def test_one_off_labels_that_ask_nobody_or_are_split_by_a_heading_are_not_speake
     # wholly bold labelled lines are lead-ins even when one asks
     doc = md("# T\n\n**观点：开源会赢吗？**\n\n**总结：不会。**\n")
     assert doc.speakers == []
+
+
+def test_readers_asking_one_author_once_each_are_speakers():
+    """A Q&A session: one voice answers the questions of several labels, each asking once,
+    under handles that are not name-shaped."""
+    doc = txt("Lucia122:你為啥更物質一些呢?\n負二:因為我是80后。\n神婆依依:你的靈感來自哪裡?\n"
+              "負二:來自編故事的欲望。\n")
+    assert turns(doc) == {"Lucia122": 1, "负二": 2, "神婆依依": 1}
+    assert body(doc) == ["你为啥更物质一些呢?", "因为我是80后。", "你的灵感来自哪里?", "来自编故事的欲望。"]
+
+
+def test_one_label_answering_a_single_asker_or_no_question_is_not_a_session():
+    # handles that are not name-shaped, one question answered once: not enough to be a session
+    doc = txt("Lucia122:你為啥更物質一些呢?\n負二:因為我是80后。\n")
+    assert doc.speakers == []
+    # the same label after several one-off labels that ask nothing: notes, not answers
+    doc = md("# T\n\n小贴士一：多喝水。\n\n说明：见上。\n\n小贴士二：早睡。\n\n说明：见上。\n")
+    assert doc.speakers == []
