@@ -2,8 +2,10 @@
 a paragraph, bold or plain.
 
 A label is a speaker only when it behaves like one: the header names it (`主持人：李广密` makes
-`广密：` a label of 李广密), or it recurs and alternates with another recurring label. A bold
-term defined once (`**Pass@k**：…`) or a lead-in repeated on its own (`**划重点：**`) is text.
+`广密：` a label of 李广密), or it recurs and alternates with another recurring label, or its
+question is answered at once by another label (a transcript excerpt where each voice speaks
+once; readers each asking an author once). A bold term defined once (`**Pass@k**：…`) or a
+lead-in repeated on its own (`**划重点：**`) is text.
 Paragraphs after a turn's first keep its speaker until the next label or heading.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ _LABEL = re.compile(
     r"\s*[：:](?!//)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _ORDINAL = re.compile(r"^(?:第|其)[一二三四五六七八九十\d]|^[一二三四五六七八九十\d]+$")
+_QUESTION = re.compile(r"[？?]")  # a turn that asks something
 MAX_HAN = 8  # 阿卜杜勒·拉赫曼 fits; a longer run before a colon is a sentence
 
 
@@ -152,8 +155,6 @@ def _exchange(ctx: Context, candidates: list[tuple[int, str, int]],
             found |= asked_by | {answerer}
     return found
 
-
-_QUESTION = re.compile(r"[？?]")
 
 
 def _all_bold(item: Item) -> bool:
