@@ -6,6 +6,7 @@ import re
 from enum import Enum
 
 from ..model import Metadata
+from ..script import simplify_aligned
 
 
 class Field(str, Enum):
@@ -42,9 +43,25 @@ KEYS: dict[str, Field] = {
 EXTRA_KEYS = {"编辑", "责编", "责任编辑", "编译", "翻译", "译者", "整理", "文字整理", "校对",
               "排版", "地点", "题图", "图片", "图片来源", "图源", "封面", "设计", "出品", "监制", "策划", "视觉", "美编",
               "editor", "translator", "location", "tags", "categories", "layout"}
+# ways to reach someone: a kind of field that a byline writes glued to the name it belongs to
+# (`作者|某某邮箱|x@y.com`, `作者：某某 微信：abc`); never part of the name. Stored in `extra`.
+CONTACT_KEYS = {"email", "e-mail", "mail", "邮箱", "电邮", "邮件", "微信", "微信号", "wechat",
+                "weixin", "电话", "手机", "tel", "phone", "twitter", "微博", "weibo", "telegram",
+                "qq", "联系方式"}
+EXTRA_KEYS |= CONTACT_KEYS
 _URL = re.compile(r"https?://\S+")
 _NAME_SPLIT = re.compile(r"\s*[、，,;；/×]\s*|\s+(?:和|与|and|x|X)\s+")
 _DESCRIPTION = re.compile(r"[（(][^）)]*[）)]|[|｜].*$")
+_LATIN_CONTACTS = "|".join(sorted((re.escape(k) for k in CONTACT_KEYS if k.isascii()), key=len,
+                                  reverse=True))
+_HAN_CONTACTS = "|".join(sorted((k for k in CONTACT_KEYS if not k.isascii()), key=len,
+                                reverse=True))
+# a contact label and its separator: a Han label may follow the name with no space at all; a
+# Latin one must not continue a word (`Hotmail` is no `mail`)
+_CONTACT = re.compile(rf"(?:(?<![A-Za-z])(?i:{_LATIN_CONTACTS})|{_HAN_CONTACTS})\s*[|｜丨:：]\s*")
+_EMAIL = re.compile(r"[\s|｜丨/,，;；]*(?P<address>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+# fields that name people or an account: the ones a byline glues contacts to
+_PERSONAL = (Field.AUTHOR, Field.HOST, Field.GUESTS, Field.PUBLISHER)
 
 
 def assign(meta: Metadata, key: str, value: str) -> bool:
@@ -58,6 +75,8 @@ def assign(meta: Metadata, key: str, value: str) -> bool:
             meta.extra.setdefault(key.strip(), value)
             return True
         return False
+    if field in _PERSONAL:
+        value = split_contacts(meta, value)
     if not value:
         return field != Field.SOURCE
     if field == Field.SOURCE:
@@ -84,3 +103,26 @@ def assign(meta: Metadata, key: str, value: str) -> bool:
 def names(value: str) -> list[str]:
     """`李广密（拾象创始人）、张小珺` → [李广密, 张小珺]: people, without their descriptions."""
     return [n for n in (p.strip() for p in _NAME_SPLIT.split(_DESCRIPTION.sub("", value))) if n]
+
+
+def split_contacts(meta: Metadata, value: str) -> str:
+    """`Jessica郵箱|jz@pingwest.com` → `Jessica`, with `邮箱: jz@pingwest.com` in `meta.extra`:
+    the "label：value" pairs a name is followed by inside one field, and a bare e-mail address
+    (`某某｜jz@x.com`), go to `extra`; what precedes them is the value. Labels are matched in
+    Simplified, values kept as written."""
+    simple = simplify_aligned(value)
+    labels = [m for m in _CONTACT.finditer(simple) if m.start() > 0]
+    if labels:
+        for m, after in zip(labels, labels[1:] + [None]):
+            end = after.start() if after else len(value)
+            contact = value[m.end():end].strip()
+            if contact:
+                label = simple[m.start():m.end()].rstrip(" |｜丨:：")
+                meta.extra.setdefault(label.lower() if label.isascii() else label, contact)
+        value = value[:labels[0].start()].rstrip(" |｜丨/,，;；")
+    email = _EMAIL.search(value)
+    if email and email.start() > 0:
+        meta.extra.setdefault("email", email.group("address"))
+        rest = value[email.end():].strip(" |｜丨/,，;；")
+        value = (value[:email.start()] + (" " + rest if rest else "")).strip()
+    return value

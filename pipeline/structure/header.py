@@ -18,7 +18,12 @@ from .items import Context, DropKind, Item
 
 HEADER_SCAN = 25  # free items from the top that may be header lines
 _KEY = r"(?:[A-Za-z][A-Za-z_]{0,19}|[\u3400-\u9fff]{1,6})"
-_PAIR = re.compile(rf"(?:^|(?<=\s))({_KEY})\s*(?:[|｜:：丨/]\s*)(.*?)(?=\s+{_KEY}\s*[|｜丨]|$)")
+# a value runs to the next `key |` (any key shape: the line is then checked key by key), or to
+# the next known key with a colon (`作者：某某 编辑：某某`; an unknown word before a colon is
+# part of the value: `时间：2024年 上午：10点`)
+_KNOWN = "|".join(sorted((re.escape(k) for k in (*KEYS, *EXTRA_KEYS)), key=len, reverse=True))
+_PAIR = re.compile(rf"(?:^|(?<=\s))({_KEY})\s*(?:[|｜:：丨/]\s*)(.*?)"
+                   rf"(?=\s+{_KEY}\s*[|｜丨]|\s+(?i:{_KNOWN})\s*[:：]|$)")
 _BYLINE = re.compile(r"^\s*(?:原创|原創)\s+\S")
 _TIME = re.compile(r"\d{1,2}:\d{2}")
 _SNAKE_KEY = re.compile(r"^[a-z]+(?:_[a-z]+)+$")  # `date_saved`: an export's field, never prose

@@ -2,8 +2,10 @@
 a paragraph, bold or plain.
 
 A label is a speaker only when it behaves like one: the header names it (`主持人：李广密` makes
-`广密：` a label of 李广密), or it recurs and alternates with another recurring label. A bold
-term defined once (`**Pass@k**：…`) or a lead-in repeated on its own (`**划重点：**`) is text.
+`广密：` a label of 李广密), or it recurs and alternates with another recurring label, or its
+question is answered at once by another label (a transcript excerpt where each voice speaks
+once; readers each asking an author once). A bold term defined once (`**Pass@k**：…`) or a
+lead-in repeated on its own (`**划重点：**`) is text.
 Paragraphs after a turn's first keep its speaker until the next label or heading.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ _LABEL = re.compile(
     r"\s*[：:](?!//)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _ORDINAL = re.compile(r"^(?:第|其)[一二三四五六七八九十\d]|^[一二三四五六七八九十\d]+$")
+_QUESTION = re.compile(r"[？?]")  # a turn that asks something
 MAX_HAN = 8  # 阿卜杜勒·拉赫曼 fits; a longer run before a colon is a sentence
 
 
@@ -100,6 +103,8 @@ def recognise(ctx: Context) -> None:
         # `**捍卫者1：…**`): bold lead-ins of an article, not a conversation. In a real one some
         # voice speaks in plain text (the sample's host asks in bold, the guests answer plain).
         return
+    if not speakers:
+        speakers = _exchange(ctx, candidates, names)
     # one turn in a panel: a name-shaped label right after a known speaker's turn (a lead-in
     # like `编者按：` before the conversation starts is not one)
     for k, name in enumerate(sequence):
@@ -112,6 +117,44 @@ def recognise(ctx: Context) -> None:
             continue
         item = items[i]
         item.speaker, item.label, item.prefix = name, item.text[:start].rstrip(" ：:"), start
+
+
+def _exchange(ctx: Context, candidates: list[tuple[int, str, int]],
+              names: dict[str, str]) -> set[str]:
+    """Voices found by question and answer, where no voice recurs in alternation: a turn that
+    ends its say by asking (`？` in the paragraph just before the next label) and another label
+    that answers at once. A question answered by someone else is what a conversation is; a
+    bold term (`**注意力**：…`) or a lead-in (`编者按：…`) is followed by body text, and a list
+    of definitions asks nobody.
+
+    Two such voices are speakers when both labels are name-shaped (an excerpt where each
+    speaks once). A voice that answers the questions of two or more different labels holds a
+    Q&A session (readers asking an author, each once): it and every asker are speakers,
+    whatever their handles look like (`Lucia122`, `神婆依依`). Used only when no voice recurs
+    in alternation or is named (then the panel rule reaches one-turn voices), so a lead-in
+    before a known conversation stays text."""
+    items = ctx.items
+    found: set[str] = set()
+    askers: dict[str, set[str]] = {}
+    for (i, a_label, _), (j, b_label, _) in zip(candidates, candidates[1:]):
+        a, b = names[a_label], names[b_label]
+        if a == b:
+            continue
+        between = items[i:j]
+        if any(it.kind != BlockKind.PARA or it.role != Role.BODY for it in between):
+            continue  # a heading, list or image between: not one turn answering the other
+        if not _QUESTION.search(items[j - 1].simple):
+            continue  # the turn just before the answer must ask something
+        if not ctx.plain and _all_bold(items[i]) and _all_bold(items[j]):
+            continue  # bold lead-ins (`**观点：…**`), as in `recognise`
+        if _name_shaped(a) and _name_shaped(b):
+            found |= {a, b}
+        askers.setdefault(b, set()).add(a)
+    for answerer, asked_by in askers.items():
+        if len(asked_by) >= 2:
+            found |= asked_by | {answerer}
+    return found
+
 
 
 def _all_bold(item: Item) -> bool:

@@ -74,3 +74,27 @@ def test_chinese_byline_fields_end_with_the_account():
     # a link line that says it is the original names no account
     doc = md("# T\n\n[Read Original](https://mp.weixin.qq.com/s/x)\n\n正文。\n")
     assert doc.metadata.publisher is None
+
+
+def test_contact_fields_glued_to_a_name_go_to_extra():
+    # a Traditional byline with the mail label glued to the name, no space
+    doc = txt("標題\n作者|Jessica郵箱|JessicaZhang@pingwest.com\n過去三天,大會在舊金山進行。\n")
+    assert doc.metadata.author == "Jessica"
+    assert doc.metadata.extra["邮箱"] == "JessicaZhang@pingwest.com"
+    # several contacts after a colon-separated name, and a bare address after a bar
+    doc = md("# T\n\n作者：王五 微信：wangwu 邮箱：w@x.cn\n\n主持人：赵六｜zl@x.cn\n\n正文。\n")
+    assert doc.metadata.author == "王五" and doc.metadata.host == "赵六"
+    assert doc.metadata.extra == {"微信": "wangwu", "邮箱": "w@x.cn", "email": "zl@x.cn"}
+
+
+def test_a_contact_word_inside_a_name_or_value_is_not_split():
+    doc = md("# T\n\nauthor: Tom Hotmail\n\n时间：2024年 上午：10点\n\n正文。\n")
+    assert doc.metadata.author == "Tom Hotmail"  # `mail` continues a word: not a label
+    assert doc.metadata.date == "2024年 上午：10点"  # `上午` is not a key: the value goes on
+    assert "email" not in doc.metadata.extra and "邮箱" not in doc.metadata.extra
+
+
+def test_known_keys_with_colons_on_one_line_are_separate_fields():
+    doc = md("# T\n\n作者：王五 编辑：赵六 时间：2024年5月\n\n正文。\n")
+    m = doc.metadata
+    assert (m.author, m.extra["编辑"], m.date) == ("王五", "赵六", "2024年5月")

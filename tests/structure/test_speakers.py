@@ -65,3 +65,45 @@ def test_wholly_bold_labelled_lines_are_lead_ins_not_a_conversation():
     talk = md("# T\n\n**张鹏：第一问？**\n\n**姜大昕**：答一。\n\n**张鹏：第二问？**\n\n"
               "**姜大昕**：答二。\n")
     assert turns(talk) == {"张鹏": 2, "姜大昕": 2}
+
+
+def test_a_question_answered_by_another_voice_makes_one_turn_speakers():
+    """A transcript excerpt where each voice speaks once: the asking turn and the answer."""
+    doc = txt("標題\n以下是對話實錄:\nDevin Coldewey:感謝你能參與!你的公司如何定義「抄襲」?這有點突然。\n"
+              "Aravind Srinivas:其實你可以直接問Perplexity。\n")
+    assert turns(doc) == {"Devin Coldewey": 1, "Aravind Srinivas": 1}
+    assert body(doc)[-1] == "其实你可以直接问Perplexity。"  # source text is Simplified
+    # the asking turn may run over paragraphs: the one just before the answer asks
+    doc = md("# T\n\n王五：先说背景。\n\n所以你怎么看？\n\n赵六：我看好。\n")
+    assert turns(doc) == {"王五": 1, "赵六": 1}
+
+
+def test_one_off_labels_that_ask_nobody_or_are_split_by_a_heading_are_not_speakers():
+    # definitions one after another: nobody asks, nobody answers
+    doc = md("# T\n\n优点：快。\n\n缺点：贵。\n")
+    assert doc.speakers == []
+    # a lead-in that asks, then a heading before the next label: not one turn answering another
+    doc = md("# T\n\n编者按：AI 会取代人吗？\n\n## 一\n\n杨植麟：我认为不会。\n")
+    assert doc.speakers == []
+    assert "编者按：AI 会取代人吗？" in body(doc)
+    # wholly bold labelled lines are lead-ins even when one asks
+    doc = md("# T\n\n**观点：开源会赢吗？**\n\n**总结：不会。**\n")
+    assert doc.speakers == []
+
+
+def test_readers_asking_one_author_once_each_are_speakers():
+    """A Q&A session: one voice answers the questions of several labels, each asking once,
+    under handles that are not name-shaped."""
+    doc = txt("Lucia122:你為啥更物質一些呢?\n負二:因為我是80后。\n神婆依依:你的靈感來自哪裡?\n"
+              "負二:來自編故事的欲望。\n")
+    assert turns(doc) == {"Lucia122": 1, "负二": 2, "神婆依依": 1}
+    assert body(doc) == ["你为啥更物质一些呢?", "因为我是80后。", "你的灵感来自哪里?", "来自编故事的欲望。"]
+
+
+def test_one_label_answering_a_single_asker_or_no_question_is_not_a_session():
+    # handles that are not name-shaped, one question answered once: not enough to be a session
+    doc = txt("Lucia122:你為啥更物質一些呢?\n負二:因為我是80后。\n")
+    assert doc.speakers == []
+    # the same label after several one-off labels that ask nothing: notes, not answers
+    doc = md("# T\n\n小贴士一：多喝水。\n\n说明：见上。\n\n小贴士二：早睡。\n\n说明：见上。\n")
+    assert doc.speakers == []
