@@ -35,6 +35,10 @@ class Assembler:
         self.speaker: str | None = None
         self.pending_label: tuple[str, str] | None = None  # (speaker, label) of a bare label
         self.pending_markers: deque[str] = deque()
+        # keyed marks (DOCX footnote references): note key -> the segment that calls it; the
+        # note's text comes later (after the body) and finds its segment by key, not by order
+        self.calls: dict[str, Segment] = {}
+        self.title_calls: list[str] = []  # keys called in the heading being assembled
         self.last_segment: Segment | None = None
         self.title_parts: list[str] | None = None
 
@@ -63,11 +67,18 @@ class Assembler:
             # a marker belongs to the sentence whose span (with its spacing) holds the
             # character it follows
             lo, hi = bisect.bisect_left(markers, start), bisect.bisect_left(markers, end)
-            for _ in range(lo, hi):
+            for m in markers[lo:hi]:
+                if m in chars.calls:
+                    self._call(chars.calls[m], seg)
+                    continue
                 seg.note_ids.append(f"n{len(self.doc.notes) + len(self.pending_markers) + 1}")
                 self.pending_markers.append(seg.id)
             segs.append(seg)
         return segs
+
+    def _call(self, keys: list[str], seg: Segment) -> None:
+        for key in keys:
+            self.calls.setdefault(key, seg)
 
     # -- items --------------------------------------------------------------------------
     def add(self, item: Item) -> None:
@@ -81,12 +92,16 @@ class Assembler:
             self.doc.dropped.append(Dropped(str(item.drop or DropKind.METADATA), text, item.line))
         elif item.role == Role.TITLE:
             self.doc.title = self.segment(item.text, "title")
+            self._call([k for keys in item.chars.calls.values() for k in keys], self.doc.title)
         elif item.role == Role.HEADING:
             self.heading(item)
         elif item.role == Role.NOTE:
             self._finish_title()
-            self.note(item.chars.drop_prefix(item.prefix), item.line,
-                      item.text[:item.prefix].strip(" ：:"))
+            if item.block.key:
+                self.note(item.chars, item.line, item.block.info, key=item.block.key)
+            else:
+                self.note(item.chars.drop_prefix(item.prefix), item.line,
+                          item.text[:item.prefix].strip(" ：:"))
         elif item.role == Role.CODE:
             self._finish_title()
             self._append(Paragraph(id=self._next_para_id(), segments=[], kind=ParagraphKind.CODE,
@@ -101,12 +116,14 @@ class Assembler:
     def heading(self, item: Item) -> None:
         if item.glue and self.title_parts is not None:
             self.title_parts.append(item.text[item.title_start:])
+            self.title_calls += [k for keys in item.chars.calls.values() for k in keys]
             return
         self._finish_title()
         self.section = Section(id=str(len(self.doc.sections)), number=item.number,
                                level=max(item.level, 1))
         self.doc.sections.append(self.section)
         self.title_parts = [item.text[item.title_start:]] if item.title else []
+        self.title_calls = [k for keys in item.chars.calls.values() for k in keys]
         self.speaker = None
         self.pending_label = None
 
@@ -114,7 +131,9 @@ class Assembler:
         if self.title_parts:
             self.section.title = self.segment(join_titles(self.title_parts),
                                               f"{self.section.id}.t")
+            self._call(self.title_calls, self.section.title)
         self.title_parts = None
+        self.title_calls = []
 
     def _next_para_id(self) -> str:
         return f"{self.section.id}.{len(self.section.paragraphs) + 1}"
@@ -168,19 +187,31 @@ class Assembler:
         self._append(Paragraph(id=para_id, segments=segs, kind=ParagraphKind.TABLE,
                                line=item.line, cells=cells))
 
-    def note(self, chars: Chars, line: int, label: str = "") -> None:
-        if self.pending_markers:
+    def note(self, chars: Chars, line: int, label: str = "", key: str = "") -> None:
+        """An editor's note: to the segment that calls it by `key` (DOCX), else to the next
+        unkeyed mark, else to the text before it; with none of these it is listed as dropped.
+        Keyed notes never reserve ids at their marks: a reader that keys its notes (DOCX)
+        yields no unkeyed marks, so `n<count + 1>` is free."""
+        if key:
+            called = self.calls.pop(key, None)
+            anchor = called.id if called is not None else None
+            if called is not None:
+                called.note_ids.append(f"n{len(self.doc.notes) + 1}")
+        elif self.pending_markers:
             anchor = self.pending_markers.popleft()
         elif self.last_segment is not None:
             anchor = self.last_segment.id
             self.last_segment.note_ids.append(f"n{len(self.doc.notes) + 1}")
         else:
+            anchor = None
+        if anchor is None:
             self.doc.dropped.append(Dropped(str(DropKind.ORPHAN_NOTE),
                                             f"{label}：{chars.text}" if label else chars.text, line))
             return
         note_id = f"n{len(self.doc.notes) + 1}"
-        self.doc.notes.append(Note(id=note_id, anchor=anchor,
-                                   segment=self.segment(chars.text, note_id), kind="editor",
+        segment = self.segment(chars.text, note_id)
+        segment.spans = chars.spans()
+        self.doc.notes.append(Note(id=note_id, anchor=anchor, segment=segment, kind="editor",
                                    label=label))
 
     def finish(self) -> Document:
