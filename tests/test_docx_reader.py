@@ -241,3 +241,52 @@ def test_bold_italic_and_links_are_spans_at_their_extent(tmp_path):
     assert sorted((seg.source[s.start:s.end], s.mark, s.href) for s in seg.spans) == sorted([
         ("数据质量", Mark.BOLD, None), ("规模", Mark.ITALIC, None),
         ("论文", Mark.LINK, "https://example.com/paper")])
+def test_references_in_a_heading_and_a_table_cell_find_their_notes(tmp_path):
+    """A reference is read wherever Word puts one: a section heading's note goes to the
+    section title, a table cell's to the cell's sentence."""
+    d = docx.Document()
+    d.add_paragraph("引言。")
+    heading = d.add_heading("方法", level=2)
+    _reference(heading, "footnote", 1)
+    table = d.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "模型"
+    cell = table.cell(0, 1).paragraphs[0]
+    cell.add_run("得分很高")
+    _reference(cell, "endnote", 1)
+    cell.add_run("。")
+    path = tmp_path / "places.docx"
+    d.save(path)
+    _with_notes(path, {1: _run("方法沿用前作。")}, {1: _run("得分为三次平均。")})
+    doc = read_document(path)
+    by_id = {s.id: s for s in doc.text_segments()}
+    assert [(n.segment.source, by_id[n.anchor].source, n.label) for n in doc.notes] == [
+        ("方法沿用前作。", "方法", "footnote"), ("得分为三次平均。", "得分很高。", "endnote")]
+    assert doc.notes[0].anchor == next(s.title.id for s in doc.sections if s.title)
+    assert doc.dropped == []
+
+
+def test_every_han_character_of_a_noted_docx_is_accounted_for(tmp_path):
+    """The corpus rule (tests/test_corpus.py) on DOCX: each Han character in the body and in
+    the notes parts is in the document's text, its notes or its dropped list; the orphaned
+    note's too."""
+    from collections import Counter
+
+    from tests.test_corpus import HAN, _accounted
+
+    noted, orphan = tmp_path / "noted.docx", tmp_path / "orphan.docx"
+    _noted_docx(noted)
+    d = docx.Document()
+    p = d.add_paragraph("正文一句")
+    _reference(p, "footnote", 1)
+    p.add_run("。")
+    d.add_paragraph("下一段")
+    d.save(orphan)
+    _with_notes(orphan, {1: _run("有引用的注。"), 2: _run("没有引用的注。")}, {})
+    for path in (noted, orphan):
+        with zipfile.ZipFile(path) as zf:
+            written = "".join("".join(re.findall(r"<w:t[ >][^<]*", zf.read(name).decode()))
+                              for name in zf.namelist() if name.endswith(".xml"))
+        doc = read_document(path)
+        assert not Counter(HAN.findall(written)) - _accounted(doc), path.name
+    assert [n.segment.source for n in doc.notes] == ["有引用的注。"]
+    assert [(x.kind, x.text) for x in doc.dropped] == [("orphan-note", "footnote：没有引用的注。")]
