@@ -183,8 +183,9 @@ def test_a_noted_docx_translates_to_editions_with_the_original_notes(tmp_path):
     path = tmp_path / "noted.docx"
     _noted_docx(path)
     out = tmp_path / "out"
-    assert cli.main(["translate", str(path), "-o", str(out), "--model", "none", "--cache",
-                     "none", "--tm", "none", "--formats", "parallel.md,en.docx", "-q"]) == 3  # untranslated
+    code = cli.main(["translate", str(path), "-o", str(out), "--model", "none", "--cache",
+                     "none", "--tm", "none", "--formats", "parallel.md,en.docx", "-q"])
+    assert code == 3  # no model: left untranslated, editions still written
     md = (out / "noted" / "noted.parallel.md").read_text(encoding="utf-8")
     # each mark right after the sentence holding the reference, numbered in reading order: the
     # Chinese column with superscript numbers, the English (here untranslated) with [^n]
@@ -290,3 +291,21 @@ def test_every_han_character_of_a_noted_docx_is_accounted_for(tmp_path):
         assert not Counter(HAN.findall(written)) - _accounted(doc), path.name
     assert [n.segment.source for n in doc.notes] == ["有引用的注。"]
     assert [(x.kind, x.text) for x in doc.dropped] == [("orphan-note", "footnote：没有引用的注。")]
+
+
+def test_the_english_side_of_an_alignment_lists_its_footnotes_apart(tmp_path):
+    """`bitext align` pairs running text; an English DOCX's footnotes are listed, not read as
+    paragraphs after the body (the Chinese side's notes are reported unpaired likewise)."""
+    from pipeline.readers.english import read_english
+
+    d = docx.Document()
+    p = d.add_paragraph("We used three benchmarks")
+    _reference(p, "footnote", 1)
+    p.add_run(". The results follow.")
+    path = tmp_path / "english.docx"
+    d.save(path)
+    _with_notes(path, {1: _run("They cover maths and code.")}, {})
+    text = read_english(path)
+    assert [b.sentences for b in text.blocks] == [["We used three benchmarks.",
+                                                   "The results follow."]]
+    assert [(x.kind, x.text) for x in text.dropped] == [("note", "They cover maths and code.")]
