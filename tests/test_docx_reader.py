@@ -244,9 +244,13 @@ def test_bold_italic_and_links_are_spans_at_their_extent(tmp_path):
         ("论文", Mark.LINK, "https://example.com/paper")])
 def test_references_in_a_heading_and_a_table_cell_find_their_notes(tmp_path):
     """A reference is read wherever Word puts one: a section heading's note goes to the
-    section title, a table cell's to the cell's sentence."""
+    section title, a table cell's to the cell's sentence, one that opens a paragraph (before a
+    space that is trimmed) to its first sentence."""
     d = docx.Document()
     d.add_paragraph("引言。")
+    opening = d.add_paragraph()
+    _reference(opening, "footnote", 2)
+    opening.add_run(" 开头就有引用。第二句。")
     heading = d.add_heading("方法", level=2)
     _reference(heading, "footnote", 1)
     table = d.add_table(rows=1, cols=2)
@@ -257,12 +261,14 @@ def test_references_in_a_heading_and_a_table_cell_find_their_notes(tmp_path):
     cell.add_run("。")
     path = tmp_path / "places.docx"
     d.save(path)
-    _with_notes(path, {1: _run("方法沿用前作。")}, {1: _run("得分为三次平均。")})
+    _with_notes(path, {1: _run("方法沿用前作。"), 2: _run("引用在段首。")},
+                {1: _run("得分为三次平均。")})
     doc = read_document(path)
     by_id = {s.id: s for s in doc.text_segments()}
     assert [(n.segment.source, by_id[n.anchor].source, n.label) for n in doc.notes] == [
-        ("方法沿用前作。", "方法", "footnote"), ("得分为三次平均。", "得分很高。", "endnote")]
-    assert doc.notes[0].anchor == next(s.title.id for s in doc.sections if s.title)
+        ("引用在段首。", "开头就有引用。", "footnote"), ("方法沿用前作。", "方法", "footnote"),
+        ("得分为三次平均。", "得分很高。", "endnote")]
+    assert doc.notes[1].anchor == next(s.title.id for s in doc.sections if s.title)
     assert doc.dropped == []
 
 

@@ -26,6 +26,11 @@ def join_titles(parts: list[str]) -> str:
     return "".join(out)
 
 
+def _called(chars: Chars) -> list[str]:
+    """The note keys a heading's marks call, in reading order (its title is one segment)."""
+    return [key for at in sorted(chars.calls) for key in chars.calls[at]]
+
+
 class Assembler:
     def __init__(self, ctx: Context, path: str) -> None:
         self.ctx = ctx
@@ -92,7 +97,7 @@ class Assembler:
             self.doc.dropped.append(Dropped(str(item.drop or DropKind.METADATA), text, item.line))
         elif item.role == Role.TITLE:
             self.doc.title = self.segment(item.text, "title")
-            self._call([k for keys in item.chars.calls.values() for k in keys], self.doc.title)
+            self._call(_called(item.chars), self.doc.title)
         elif item.role == Role.HEADING:
             self.heading(item)
         elif item.role == Role.NOTE:
@@ -116,14 +121,14 @@ class Assembler:
     def heading(self, item: Item) -> None:
         if item.glue and self.title_parts is not None:
             self.title_parts.append(item.text[item.title_start:])
-            self.title_calls += [k for keys in item.chars.calls.values() for k in keys]
+            self.title_calls += _called(item.chars)
             return
         self._finish_title()
         self.section = Section(id=str(len(self.doc.sections)), number=item.number,
                                level=max(item.level, 1))
         self.doc.sections.append(self.section)
         self.title_parts = [item.text[item.title_start:]] if item.title else []
-        self.title_calls = [k for keys in item.chars.calls.values() for k in keys]
+        self.title_calls = _called(item.chars)
         self.speaker = None
         self.pending_label = None
 

@@ -35,13 +35,19 @@ class Chars:
         markers: list[int] = []
         links: dict[str, int] = {}
         calls: dict[int, list[str]] = {}
+        lead: list[str] = []  # keyed marks before any text: they call from the first character
         for span in spans:
             if span.kind == SpanKind.MARKER:
                 if style:
                     markers.append(len(style) - 1)
                     if span.note:
                         calls.setdefault(len(style) - 1, []).append(span.note)
+                elif span.note:
+                    lead.append(span.note)
             elif span.kind == SpanKind.TEXT and span.text:
+                if lead and not style:
+                    markers.append(0)
+                    calls[0] = lead
                 pieces.append(span.text)
                 link = links.setdefault(span.href, len(links)) if span.href else None
                 style.extend([style_bits(span.bold, span.italic, span.code, link)]
@@ -54,7 +60,8 @@ class Chars:
 
     def keep(self, mask: list[bool]) -> "Chars":
         """The characters where `mask` is True; a marker on a removed character moves to the
-        kept character before it."""
+        kept character before it (a keyed mark with none before it: to the first one, so the
+        note it calls keeps its sentence)."""
         pieces: list[str] = []
         style: list[int] = []
         new_index: list[int] = []  # old index -> new index (-1: nothing kept yet)
@@ -63,11 +70,11 @@ class Chars:
                 pieces.append(self.text[i])
                 style.append(self.style[i])
             new_index.append(len(style) - 1)
-        markers = sorted({new_index[m] for m in self.markers if new_index[m] >= 0})
         calls: dict[int, list[str]] = {}
         for m in sorted(self.calls):
-            if new_index[m] >= 0:
-                calls.setdefault(new_index[m], []).extend(self.calls[m])
+            if style:
+                calls.setdefault(max(new_index[m], 0), []).extend(self.calls[m])
+        markers = sorted({new_index[m] for m in self.markers if new_index[m] >= 0} | set(calls))
         return Chars("".join(pieces), style, markers, self.links, calls)
 
     def normalised(self) -> "Chars":
