@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from pathlib import Path
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -315,3 +316,60 @@ def test_the_english_side_of_an_alignment_lists_its_footnotes_apart(tmp_path):
     assert [b.sentences for b in text.blocks] == [["We used three benchmarks.",
                                                    "The results follow."]]
     assert [(x.kind, x.text) for x in text.dropped] == [("note", "They cover maths and code.")]
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "docx_notes"
+
+
+def _real_docx(path: Path) -> None:
+    """The trimmed real parts (fixtures/docx_notes/SOURCES.md) zipped as a DOCX."""
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
+            'org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+            f'"application/xml"/><Override PartName="/word/document.xml" ContentType="{main}.'
+            f'document.main+xml"/><Override PartName="/word/footnotes.xml" ContentType="{main}.'
+            'footnotes+xml"/></Types>'))
+        zf.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+            f'{rel}/officeDocument" Target="word/document.xml"/></Relationships>'))
+        zf.writestr("word/_rels/document.xml.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+            f'{rel}/footnotes" Target="footnotes.xml"/></Relationships>'))
+        for name in ("document.xml", "footnotes.xml"):
+            zf.writestr(f"word/{name}", (FIXTURE / name).read_bytes())
+
+
+def test_a_real_word_document_keeps_its_footnotes_at_their_sentences(tmp_path):
+    """Word's own markup (rsids, styled reference runs, a continuation notice with text, italic
+    citations): six footnotes, each anchored to the sentence its reference follows."""
+    from pipeline.model import Mark
+
+    path = tmp_path / "order.docx"
+    _real_docx(path)
+    doc = read_document(path)
+    by_id = {s.id: s for s in doc.text_segments()}
+    # the text each reference follows, as Word shows it
+    before = ["must continue.", "unreasonable discrimination.", "innovations at the edge.",
+              "future broadband deployment.”", "content that they don’t like.",
+              "providers for priority service."]
+    assert len(doc.notes) == len(before)
+    for note, end in zip(doc.notes, before):
+        assert by_id[note.anchor].source.endswith(end), (note.segment.source, end)
+        assert note.label == "footnote" and note.kind == "editor"
+    assert [n.segment.source for n in doc.notes][1:4] == [
+        "Verizon v. FCC, 740 F.3d 623 (D.C. Cir. 2014).", "Id. at 659.", "Id. at 645."]
+    assert doc.notes[0].segment.source.startswith("See, e.g., National Arts and Cultural")
+    assert doc.notes[0].segment.source.endswith("(2014 Open Internet NPRM).")
+    cite = doc.notes[1].segment
+    assert [(cite.source[s.start:s.end], s.mark) for s in cite.spans] == [
+        ("Verizon v. FCC", Mark.ITALIC)]
+    # Word's continuation texts are page furniture: listed, never notes
+    assert [(d.kind, d.text) for d in doc.dropped] == [
+        ("not-body", "footnote continuationSeparator: (Continued from previous page)"),
+        ("not-body", "footnote continuationNotice: (continued….)")]

@@ -174,8 +174,9 @@ def _table(tbl: etree._Element, line: int, deleted: list[str], links: dict[str, 
 def _notes(zf: zipfile.ZipFile, where: str, kind: str, deleted: list[str]) -> dict[str, Block]:
     """The footnotes (or endnotes) part as note blocks by key (`footnote-2`), formatting kept.
 
-    Word's separator and continuation notes (typed, ids -1/0) are page furniture, not notes.
-    A note of several paragraphs is one block, its paragraphs joined by line breaks."""
+    Word's separator and continuation notes (typed, ids -1/0, sometimes 1) are page furniture,
+    not notes: any text they hold (`(continued…)`) is an omitted block, listed. A note of
+    several paragraphs is one block, its paragraphs joined by line breaks."""
     name = f"word/{kind}s.xml"
     if name not in zf.namelist():
         return {}
@@ -183,8 +184,7 @@ def _notes(zf: zipfile.ZipFile, where: str, kind: str, deleted: list[str]) -> di
     links = _link_targets(zf, where, f"{kind}s")
     out: dict[str, Block] = {}
     for note in root.iter(f"{W}{kind}"):
-        if note.get(f"{W}type", "normal") != "normal":
-            continue
+        note_type = note.get(f"{W}type", "normal")
         spans: list[Span] = []
         for p in note.iter(f"{W}p"):
             runs = _runs(p, deleted, links)
@@ -192,8 +192,11 @@ def _notes(zf: zipfile.ZipFile, where: str, kind: str, deleted: list[str]) -> di
                 spans.append(Span("\n"))
             spans.extend(runs)
         key = f"{kind}-{note.get(f'{W}id', '')}"
-        if any(s.text.strip() for s in spans if s.kind == SpanKind.TEXT):
-            out[key] = Block(BlockKind.NOTE, spans, info=kind, key=key)
+        text = "".join(s.text for s in spans if s.kind == SpanKind.TEXT).strip()
+        if not text:
+            continue
+        out[key] = (Block(BlockKind.NOTE, spans, info=kind, key=key) if note_type == "normal"
+                    else Block(BlockKind.OMITTED, [Span(text)], info=f"{kind} {note_type}"))
     return out
 
 
