@@ -22,6 +22,8 @@ class BlockKind(str, Enum):
     TABLE = "table"  # `rows` holds the cells
     FRONT_MATTER = "front_matter"  # raw YAML/TOML between the fences; `info` is yaml | toml
     OMITTED = "omitted"  # text the reader does not take as body (`info` says what it is)
+    NOTE = "note"  # a note's text kept apart by the format (DOCX footnotes); `key` names it,
+    # `info` says what it was (`footnote`, `endnote`)
 
     def __str__(self) -> str:
         return self.value
@@ -29,7 +31,7 @@ class BlockKind(str, Enum):
 
 class SpanKind(str, Enum):
     TEXT = "text"
-    MARKER = "marker"  # a footnote mark like `\\*`
+    MARKER = "marker"  # a footnote mark like `\\*`; `Span.note` names its note when known
     IMAGE = "image"
 
     def __str__(self) -> str:
@@ -46,6 +48,7 @@ class Span:
     href: str | None = None
     italic: bool = False
     code: bool = False  # inline code: verbatim, never translated
+    note: str | None = None  # a MARKER's note key (the `Block.key` of the NOTE block it calls)
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Block:
     line: int = 0
     info: str = ""
     rows: list[list[list[Span]]] = field(default_factory=list)  # table cells (row 0: header)
+    key: str = ""  # a NOTE block's key, as its MARKER spans give it (`footnote-2`)
 
     @property
     def text(self) -> str:

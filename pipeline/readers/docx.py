@@ -3,8 +3,11 @@ paragraph or table at a time, and each is freed once read, so memory stays propo
 largest paragraph, not to the document (a 21 MB DOCX once took 2.66 GB through python-docx).
 
 Everything visible is read: runs inside hyperlinks, fields, content controls, insertions and
-text boxes; tables become table blocks (cells kept). What is not read as body text is listed:
-deleted revisions, and the text of footnotes, endnotes, comments, headers and footers.
+text boxes; tables become table blocks (cells kept). Footnotes and endnotes are the author's
+own notes: each reference in the text becomes a mark naming its note, and each note's text a
+note block after the body (in the order the text calls them), which the structure stage
+attaches to the sentence holding the mark. What is not read as body text is listed: deleted
+revisions, and the text of comments, headers and footers.
 """
 from __future__ import annotations
 
@@ -19,14 +22,16 @@ from lxml import etree
 from ..errors import BitextError
 from ..safezip import open_docx
 from ..xmlsafe import parse_xml
-from .blocks import Block, BlockKind, Span
+from .blocks import Block, BlockKind, Span, SpanKind
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{_W}}}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 _OFF = {"0", "false", "off", "none"}
-_SIDE_PARTS = re.compile(r"^word/(footnotes|endnotes|comments|header\d*|footer\d*)\.xml$")
+_SIDE_PARTS = re.compile(r"^word/(comments|header\d*|footer\d*)\.xml$")
+# reference element in the text -> the kind of note it calls (and the part holding the notes)
+_REFERENCES = {f"{W}footnoteReference": "footnote", f"{W}endnoteReference": "endnote"}
 
 
 def _parser_kwargs() -> dict:
@@ -70,9 +75,10 @@ def _link(el: etree._Element, p: etree._Element, links: dict[str, str]) -> str |
     return None
 
 
-def _link_targets(zf: zipfile.ZipFile, where: str) -> dict[str, str]:
-    """Relationship id -> address of the document's external hyperlinks."""
-    name = "word/_rels/document.xml.rels"
+def _link_targets(zf: zipfile.ZipFile, where: str, part: str = "document"
+                  ) -> dict[str, str]:
+    """Relationship id -> address of a part's external hyperlinks (each part has its own)."""
+    name = f"word/_rels/{part}.xml.rels"
     if name not in zf.namelist():
         return {}
     root = parse_xml(zf.read(name), f"{where} ({name})")
@@ -82,14 +88,20 @@ def _link_targets(zf: zipfile.ZipFile, where: str) -> dict[str, str]:
 
 def _runs(p: etree._Element, deleted: list[str], links: dict[str, str]) -> list[Span]:
     """The paragraph's visible text as spans, in order. Text boxes inside it are skipped here
-    (they are read as paragraphs of their own); deleted text goes to `deleted`."""
+    (they are read as paragraphs of their own); deleted text goes to `deleted`. A footnote or
+    endnote reference is a mark naming its note (`footnote-2`), unless it was deleted."""
     spans: list[Span] = []
     for el in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}delText",
-                     f"{W}noBreakHyphen"):
+                     f"{W}noBreakHyphen", *_REFERENCES):
         if _inside(el, p, f"{W}txbxContent"):
             continue
         if el.tag == f"{W}delText":
             deleted.append(el.text or "")
+            continue
+        if el.tag in _REFERENCES:
+            if not _inside(el, p, f"{W}del"):
+                spans.append(Span("*", kind=SpanKind.MARKER,
+                                  note=f"{_REFERENCES[el.tag]}-{el.get(f'{W}id', '')}"))
             continue
         run = el.getparent()
         span = Span({f"{W}t": el.text or "", f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
@@ -159,9 +171,57 @@ def _table(tbl: etree._Element, line: int, deleted: list[str], links: dict[str, 
     return block
 
 
+def _notes(zf: zipfile.ZipFile, where: str, kind: str, deleted: list[str]) -> dict[str, Block]:
+    """The footnotes (or endnotes) part as note blocks by key (`footnote-2`), formatting kept.
+
+    Word's separator and continuation notes (typed, ids -1/0, sometimes 1) are page furniture,
+    not notes: any text they hold (`(continued…)`) is an omitted block, listed. A note of
+    several paragraphs is one block, its paragraphs joined by line breaks."""
+    name = f"word/{kind}s.xml"
+    if name not in zf.namelist():
+        return {}
+    root = parse_xml(zf.read(name), f"{where} ({name})")
+    links = _link_targets(zf, where, f"{kind}s")
+    out: dict[str, Block] = {}
+    for note in root.iter(f"{W}{kind}"):
+        note_type = note.get(f"{W}type", "normal")
+        spans: list[Span] = []
+        for p in note.iter(f"{W}p"):
+            runs = _runs(p, deleted, links)
+            if spans and runs:
+                spans.append(Span("\n"))
+            spans.extend(runs)
+        key = f"{kind}-{note.get(f'{W}id', '')}"
+        text = "".join(s.text for s in spans if s.kind == SpanKind.TEXT).strip()
+        if not text:
+            continue
+        out[key] = (Block(BlockKind.NOTE, spans, info=kind, key=key) if note_type == "normal"
+                    else Block(BlockKind.OMITTED, [Span(text)], info=f"{kind} {note_type}"))
+    return out
+
+
+def _note_blocks(zf: zipfile.ZipFile, where: str, body: list[Block], deleted: list[str],
+                 line: int) -> list[Block]:
+    """Note blocks in the order the body first calls them, then the notes nothing calls (the
+    structure stage lists those as orphans): a note is never lost with its reference."""
+    notes = {**_notes(zf, where, "footnote", deleted), **_notes(zf, where, "endnote", deleted)}
+    called = [s.note for block in body for s in _all_spans(block)
+              if s.kind == SpanKind.MARKER and s.note in notes]
+    first = dict.fromkeys(called)
+    order = list(first) + [k for k in notes if k not in first]
+    return [replace(notes[key], line=line + i) for i, key in enumerate(order, start=1)]
+
+
+def _all_spans(block: Block) -> Iterator[Span]:
+    yield from block.spans
+    for row in block.rows:
+        for cell in row:
+            yield from cell
+
+
 def _side_parts(zf: zipfile.ZipFile, where: str) -> list[Block]:
-    """Footnotes, endnotes, comments, headers and footers are not body text: their text is
-    listed (as omitted blocks) so nothing in the file vanishes without a word."""
+    """Comments, headers and footers are not body text: their text is listed (as omitted
+    blocks) so nothing in the file vanishes without a word."""
     out: list[Block] = []
     for name in sorted(zf.namelist()):
         m = _SIDE_PARTS.match(name)
@@ -203,6 +263,7 @@ def read_docx(data: bytes, path: str) -> list[Block]:
     except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, KeyError, EOFError) as exc:
         raise BitextError(f"cannot read DOCX ({type(exc).__name__}: {exc})", path=path,
                           hint="re-save the document from Word or LibreOffice")
+    blocks += _note_blocks(zf, path, blocks, deleted, line)
     if any(t.strip() for t in deleted):
         blocks.append(Block(BlockKind.OMITTED, [Span("".join(deleted))], info="deleted"))
     return blocks + _side_parts(zf, path)

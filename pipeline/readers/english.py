@@ -156,7 +156,9 @@ def read_english(path: Path | str) -> EnglishText:
         if index in metadata:
             out.dropped.append(Dropped(metadata[index], text, block.line))
             continue
-        if block.kind in ("image", "rule", "html", "front_matter", "omitted") or not text:
+        # notes (DOCX footnotes) are not running text to pair: listed, as the Chinese side's
+        # notes are reported unpaired
+        if block.kind in ("image", "rule", "html", "front_matter", "omitted", "note") or not text:
             if text or block.kind != "para":
                 out.dropped.append(Dropped(str(block.kind), text or " ".join(block.links),
                                            block.line))

@@ -38,6 +38,11 @@ def _title_spans(item: Item) -> list[InlineSpan]:
             if not (s.mark in (Mark.BOLD, Mark.ITALIC) and covers_all(title, s))]
 
 
+def _called(chars: Chars) -> list[str]:
+    """The note keys a heading's marks call, in reading order (its title is one segment)."""
+    return [key for at in sorted(chars.calls) for key in chars.calls[at]]
+
+
 class Assembler:
     def __init__(self, ctx: Context, path: str) -> None:
         self.ctx = ctx
@@ -47,6 +52,10 @@ class Assembler:
         self.speaker: str | None = None
         self.pending_label: tuple[str, str] | None = None  # (speaker, label) of a bare label
         self.pending_markers: deque[str] = deque()
+        # keyed marks (DOCX footnote references): note key -> the segment that calls it; the
+        # note's text comes later (after the body) and finds its segment by key, not by order
+        self.calls: dict[str, Segment] = {}
+        self.title_calls: list[str] = []  # keys called in the heading being assembled
         self.last_segment: Segment | None = None
         self.title_parts: list[str] | None = None
         self.title_spans: list[InlineSpan] = []
@@ -78,11 +87,18 @@ class Assembler:
             # a marker belongs to the sentence whose span (with its spacing) holds the
             # character it follows
             lo, hi = bisect.bisect_left(markers, start), bisect.bisect_left(markers, end)
-            for _ in range(lo, hi):
+            for m in markers[lo:hi]:
+                if m in chars.calls:
+                    self._call(chars.calls[m], seg)
+                    continue
                 seg.note_ids.append(f"n{len(self.doc.notes) + len(self.pending_markers) + 1}")
                 self.pending_markers.append(seg.id)
             segs.append(seg)
         return segs
+
+    def _call(self, keys: list[str], seg: Segment) -> None:
+        for key in keys:
+            self.calls.setdefault(key, seg)
 
     # -- items --------------------------------------------------------------------------
     def add(self, item: Item) -> None:
@@ -96,12 +112,16 @@ class Assembler:
             self.doc.dropped.append(Dropped(str(item.drop or DropKind.METADATA), text, item.line))
         elif item.role == Role.TITLE:
             self.doc.title = self.segment(item.text, "title")
+            self._call(_called(item.chars), self.doc.title)
         elif item.role == Role.HEADING:
             self.heading(item)
         elif item.role == Role.NOTE:
             self._finish_title()
-            self.note(item.chars.drop_prefix(item.prefix), item.line,
-                      item.text[:item.prefix].strip(" ：:"))
+            if item.block.key:
+                self.note(item.chars, item.line, item.block.info, key=item.block.key)
+            else:
+                self.note(item.chars.drop_prefix(item.prefix), item.line,
+                          item.text[:item.prefix].strip(" ：:"))
         elif item.role == Role.CODE:
             self._finish_title()
             self._append(Paragraph(id=self._next_para_id(), segments=[], kind=ParagraphKind.CODE,
@@ -116,6 +136,7 @@ class Assembler:
     def heading(self, item: Item) -> None:
         if item.glue and self.title_parts is not None:
             self.title_parts.append(item.text[item.title_start:])
+            self.title_calls += _called(item.chars)
             return
         self._finish_title()
         self.section = Section(id=str(len(self.doc.sections)), number=item.number,
@@ -123,6 +144,7 @@ class Assembler:
         self.doc.sections.append(self.section)
         self.title_parts = [item.text[item.title_start:]] if item.title else []
         self.title_spans = _title_spans(item) if item.title else []
+        self.title_calls = _called(item.chars)
         self.speaker = None
         self.pending_label = None
 
@@ -133,7 +155,9 @@ class Assembler:
                                               f"{self.section.id}.t",
                                               self.title_spans if len(self.title_parts) == 1
                                               else [])
+            self._call(self.title_calls, self.section.title)
         self.title_parts = None
+        self.title_calls = []
 
     def _next_para_id(self) -> str:
         return f"{self.section.id}.{len(self.section.paragraphs) + 1}"
@@ -187,21 +211,31 @@ class Assembler:
         self._append(Paragraph(id=para_id, segments=segs, kind=ParagraphKind.TABLE,
                                line=item.line, cells=cells))
 
-    def note(self, chars: Chars, line: int, label: str = "") -> None:
-        if self.pending_markers:
+    def note(self, chars: Chars, line: int, label: str = "", key: str = "") -> None:
+        """An editor's note: to the segment that calls it by `key` (DOCX), else to the next
+        unkeyed mark, else to the text before it; with none of these it is listed as dropped.
+        Keyed notes never reserve ids at their marks: a reader that keys its notes (DOCX)
+        yields no unkeyed marks, so `n<count + 1>` is free."""
+        if key:
+            called = self.calls.pop(key, None)
+            anchor = called.id if called is not None else None
+            if called is not None:
+                called.note_ids.append(f"n{len(self.doc.notes) + 1}")
+        elif self.pending_markers:
             anchor = self.pending_markers.popleft()
         elif self.last_segment is not None:
             anchor = self.last_segment.id
             self.last_segment.note_ids.append(f"n{len(self.doc.notes) + 1}")
         else:
+            anchor = None
+        if anchor is None:
             self.doc.dropped.append(Dropped(str(DropKind.ORPHAN_NOTE),
                                             f"{label}：{chars.text}" if label else chars.text, line))
             return
         note_id = f"n{len(self.doc.notes) + 1}"
         self.doc.notes.append(Note(id=note_id, anchor=anchor,
                                    segment=self.segment(chars.text, note_id, chars.spans()),
-                                   kind="editor",
-                                   label=label))
+                                   kind="editor", label=label))
 
     def finish(self) -> Document:
         self._finish_title()

@@ -25,6 +25,8 @@ class Chars:
     style: list[int] = field(default_factory=list)
     markers: list[int] = field(default_factory=list)  # sorted: index of the char a mark follows
     links: list[str] = field(default_factory=list)  # addresses, indexed from `style`
+    # keyed marks (a DOCX footnote reference names its note): char index -> note keys, in order
+    calls: dict[int, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_spans(cls, spans: list[Span]) -> "Chars":
@@ -32,16 +34,25 @@ class Chars:
         style: list[int] = []
         markers: list[int] = []
         links: dict[str, int] = {}
+        calls: dict[int, list[str]] = {}
+        lead: list[str] = []  # keyed marks before any text: they call from the first character
         for span in spans:
             if span.kind == SpanKind.MARKER:
                 if style:
                     markers.append(len(style) - 1)
+                    if span.note:
+                        calls.setdefault(len(style) - 1, []).append(span.note)
+                elif span.note:
+                    lead.append(span.note)
             elif span.kind == SpanKind.TEXT and span.text:
+                if lead and not style:
+                    markers.append(0)
+                    calls[0] = lead
                 pieces.append(span.text)
                 link = links.setdefault(span.href, len(links)) if span.href else None
                 style.extend([style_bits(span.bold, span.italic, span.code, link)]
                              * len(span.text))
-        return cls("".join(pieces), style, sorted(set(markers)), list(links))
+        return cls("".join(pieces), style, sorted(set(markers)), list(links), calls)
 
     def spans(self, start: int = 0, end: int | None = None) -> list[InlineSpan]:
         """The formatting of text[start:end] as spans relative to `start`."""
@@ -49,7 +60,8 @@ class Chars:
 
     def keep(self, mask: list[bool]) -> "Chars":
         """The characters where `mask` is True; a marker on a removed character moves to the
-        kept character before it."""
+        kept character before it (a keyed mark with none before it: to the first one, so the
+        note it calls keeps its sentence)."""
         pieces: list[str] = []
         style: list[int] = []
         new_index: list[int] = []  # old index -> new index (-1: nothing kept yet)
@@ -58,8 +70,12 @@ class Chars:
                 pieces.append(self.text[i])
                 style.append(self.style[i])
             new_index.append(len(style) - 1)
-        markers = sorted({new_index[m] for m in self.markers if new_index[m] >= 0})
-        return Chars("".join(pieces), style, markers, self.links)
+        calls: dict[int, list[str]] = {}
+        for m in sorted(self.calls):
+            if style:
+                calls.setdefault(max(new_index[m], 0), []).extend(self.calls[m])
+        markers = sorted({new_index[m] for m in self.markers if new_index[m] >= 0} | set(calls))
+        return Chars("".join(pieces), style, markers, self.links, calls)
 
     def normalised(self) -> "Chars":
         """Collapse whitespace, drop spaces between Chinese characters, trim."""
@@ -74,15 +90,16 @@ class Chars:
         mask[:lead] = [False] * lead
         mask[trail:] = [False] * (len(text) - trail)
         if all(mask):
-            return Chars(text, self.style, self.markers, self.links)
-        return Chars(text, self.style, self.markers, self.links).keep(mask)
+            return Chars(text, self.style, self.markers, self.links, self.calls)
+        return Chars(text, self.style, self.markers, self.links, self.calls).keep(mask)
 
     def drop_prefix(self, n: int) -> "Chars":
         return self.slice(n, len(self.text)).normalised()
 
     def slice(self, start: int, end: int) -> "Chars":
         return Chars(self.text[start:end], self.style[start:end],
-                     [m - start for m in self.markers if start <= m < end], self.links)
+                     [m - start for m in self.markers if start <= m < end], self.links,
+                     {m - start: keys for m, keys in self.calls.items() if start <= m < end})
 
     def is_bold(self, i: int) -> bool:
         return bool(self.style[i] & BOLD_BIT)

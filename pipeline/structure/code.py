@@ -12,6 +12,8 @@ def recognise(ctx: Context) -> None:
             item.role = Role.CODE
         elif item.kind == BlockKind.TABLE:
             item.role = Role.TABLE
+        elif item.kind == BlockKind.NOTE:  # a note the format keeps apart (DOCX footnotes)
+            item.role = Role.NOTE
         elif item.kind == BlockKind.OMITTED:  # what a reader set aside, listed as such
             item.set_dropped(DropKind.DELETED if item.block.info == "deleted"
                              else DropKind.NOT_BODY)
