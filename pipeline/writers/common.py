@@ -98,9 +98,11 @@ def _note_cuts(seg: Segment, text: str, notes: dict[str, Note], numbered: Contai
 def shown_spans(seg: Segment, text: str, lang: str) -> list[InlineSpan]:
     """The spans that apply to `text` as a writer shows it: the English's when it is the
     segment's target, the Chinese's while the shown Chinese is aligned with the source (a
-    script conversion that changed its length drops formatting rather than misplace it)."""
-    if lang == "en":
-        return seg.target_spans if seg.target is not None and text == seg.target else []
+    script conversion that changed its length drops formatting rather than misplace it),
+    including an untranslated segment's Chinese shown in the English column."""
+    if lang == "en" and seg.target is not None:
+        return seg.target_spans if text == seg.target else []
+    # the Chinese, or an untranslated segment shown in Chinese in the English column
     return seg.spans if len(text) == len(seg.source) else []
 
 

@@ -64,10 +64,11 @@ def segment_to_dict(seg: Segment) -> dict[str, Any]:
 
 
 def _note_place(note: Note) -> dict:
-    """A translator's note's term and where its marks go (only when set: the source's own
-    notes sit at the end of their segment)."""
+    """A translator's note's term and where its marks go, and how the source introduced its own
+    note (`注`, a DOCX footnote or endnote); only what is set."""
     return {k: v for k, v in (("term", note.term), ("target_offset", note.target_offset),
-                              ("source_offset", note.source_offset)) if v is not None}
+                              ("source_offset", note.source_offset),
+                              ("label", note.label or None)) if v is not None}
 
 
 def document_to_dict(doc: Document) -> dict[str, Any]:
@@ -164,6 +165,7 @@ def document_from_dict(data: dict[str, Any]) -> Document:
             id=n["id"], source=n["source"], target=n.get("target"))
         doc.notes.append(Note(id=n["id"], anchor=n["anchor"], segment=seg,
                               kind=n.get("kind", "editor"), term=n.get("term"),
+                              label=str(n.get("label", "")),
                               target_offset=n.get("target_offset"),
                               source_offset=n.get("source_offset")))
     doc.dropped = [Dropped(d["kind"], d["text"], d.get("line", 0)) for d in data.get("dropped", [])]
