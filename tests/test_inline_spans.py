@@ -345,3 +345,21 @@ def test_heading_keeps_its_code_and_link_but_not_its_style_bold(tmp_path, matche
     text = (tmp_path / "en.md").read_text(encoding="utf-8")
     assert "## 01 · " in text and "`vllm`" in text
     assert f"[{word('文档')}](https://example.org/d)" in text
+
+
+def test_memory_formatting_is_taken_as_the_translator_left_it(tmp_path):
+    """A unit whose Chinese carries the segment's bold gives its English spans as they are,
+    none included (the translator dropped the bold); a unit with no formatting says nothing."""
+    from pipeline.stages.inline import memory_spans
+
+    seg = next(_doc(tmp_path, "我觉得**数据最重要**，其他的都不重要。\n").segments())
+    target = "To me data matters most; the rest does not."
+    bold = [InlineSpan(3, 8, Mark.BOLD)]
+    english = [InlineSpan(6, 23, Mark.BOLD)]
+    assert memory_spans(seg, seg.source, bold, english) == english
+    assert place(seg, target, known=memory_spans(seg, seg.source, bold, [])) == ([], [])
+    assert memory_spans(seg, seg.source, [], english) is None  # says nothing: estimated
+    spans, flags = place(seg, target, known=memory_spans(seg, seg.source, [], []))
+    assert flags == [f"{FLAG_UNCERTAIN}:bold"] and len(spans) == 1
+    # a unit bold over other words is not this segment's formatting
+    assert memory_spans(seg, seg.source, [InlineSpan(0, 3, Mark.BOLD)], english) is None

@@ -5,11 +5,13 @@ span over part of it (a bold clause, a link on two words) has to be found in the
 
 - from a translation memory that carries inline tags (TMX `<bpt>/<ept>`, XLIFF `<g>`), as the
   translator placed them;
-- through MT, as tag placeholders around the clause (`tag_tokens`), read back where the model
-  put them; a model that drops, doubles or reverses a tag loses only that span's placement;
-- otherwise by anchors (Latin words, numbers and glossary terms of the span found in the
-  English), and failing that over the whole sentence. Both fallbacks are flagged
-  `inline-uncertain:<mark>`, so an editor checks them: formatting is never silently misplaced.
+- through MT, as tag placeholders around the clause (`translate.protect_tagged`), read back
+  where the model put them; a model that drops, doubles or reverses a tag loses only that
+  span's placement; an instruction model gets `<b>…</b>`-style tags instead (`markup`);
+- otherwise estimated (`_estimated`): by anchors (Latin words, numbers and glossary terms of
+  the span found in the English) widened to whole clauses, else the clauses at the same
+  relative place, else the whole sentence. Every estimate is flagged `inline-uncertain:<mark>`,
+  so an editor checks it: formatting is never silently misplaced.
 
 Inline code is different: it is never translated. It travels as a keep-as-is placeholder and is
 found verbatim in the English.
@@ -51,9 +53,10 @@ def memory_spans(seg: Segment, unit_source: str, source_spans: Iterable[InlineSp
     """A memory unit's English formatting, when its Chinese formatting is the segment's (the
     same marks over the same words; the unit's Chinese may differ in spacing or script, so
     each side is read in its own text); None when it says nothing about this segment's
-    formatting, and the spans are placed as for MT output."""
+    formatting, and the spans are placed as for MT output. A unit whose Chinese is formatted
+    and whose English is not is the translator's choice: no spans, nothing estimated."""
     source_spans, target_spans = list(source_spans), list(target_spans)
-    if not source_spans or not target_spans:
+    if not source_spans:  # a memory that never carried formatting says nothing about it
         return None
     if unit_source != seg.source:  # a Traditional memory for a Simplified text, say
         from ..script import simplify_aligned
