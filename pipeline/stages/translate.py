@@ -20,7 +20,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, IntEnum
 
 from ..cache import MTCache, cache_key
 from ..engines.base import Engine, SegmentContext, TermNote, batch_order, reads_context
@@ -42,6 +42,14 @@ _ABBREVIATION = re.compile(r"(?:^|[^A-Za-z.])(?:[A-Za-z]|" + "|".join(
     re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\.$", re.IGNORECASE)
 _COMMON_WORDS = re.compile(r"[a-z]+(?:[ \-][a-z]+)*")
 _COMMON_CATEGORIES = ("concept", "title")  # the others are names: person, org, product…
+
+
+class _Edge(IntEnum):
+    """What `protect_tagged` inserts at a position, in the order it inserts them."""
+
+    CLOSE = 0
+    OPEN = 1
+    TERM = 2
 
 
 class Strategy(str, Enum):
@@ -86,11 +94,10 @@ def protect_tagged(text: str, terms: list[TermHit], strategy: Strategy,
     falls inside a term moves to the term's edge. Without a scheme no tags are placed (the
     spans are then placed by the fallback, `stages.inline.place`).
     """
-    # events at a position: closing tags, then opening tags, then a term's replacement (a
-    # span that starts with a term opens before it)
-    events: list[tuple[int, int, int, object]] = []
-    for n, hit in enumerate(terms, start=1):
-        events.append((hit.start, 2, n, hit))
+    # what happens at one position, in this order: closing tags, opening tags, then a term's
+    # replacement (a span that starts with a term opens before it)
+    events: list[tuple[int, _Edge, int, TermHit | None]] = [
+        (hit.start, _Edge.TERM, n, hit) for n, hit in enumerate(terms, start=1)]
     tag_map: dict[int, tuple[int, bool]] = {}
     if scheme is not None:
         for k, span in enumerate(tags[:TAG_SLOTS // 2]):
@@ -100,15 +107,13 @@ def protect_tagged(text: str, terms: list[TermHit], strategy: Strategy,
                     start = hit.start
                 if hit.start < end < hit.end:
                     end = hit.end
-            events.append((start, 1, k, True))
-            events.append((end, 0, k, False))
+            events.append((start, _Edge.OPEN, k, None))
+            events.append((end, _Edge.CLOSE, k, None))
     out, last, mapping = [], 0, {}
-    for at, order, n, what in sorted(events, key=lambda e: (e[0], e[1], e[2])):
+    for at, edge, n, hit in sorted(events, key=lambda e: e[:3]):
         out.append(text[last:max(last, at)])
         last = max(last, at)
-        if order == 2:
-            hit = what
-            assert isinstance(hit, TermHit)
+        if hit is not None:
             if (strategy is Strategy.PLACEHOLDER and scheme is not None
                     and n <= scheme.term_capacity):
                 mapping[n] = hit
@@ -118,8 +123,8 @@ def protect_tagged(text: str, terms: list[TermHit], strategy: Strategy,
             last = hit.end
         else:
             assert scheme is not None
-            number = scheme.tag(n, bool(what))
-            tag_map[number] = (n, bool(what))
+            number = scheme.tag(n, edge is _Edge.OPEN)
+            tag_map[number] = (n, edge is _Edge.OPEN)
             out.append(f" {scheme.token(number)} ")
     out.append(text[last:])
     return re.sub(r" {2,}", " ", "".join(out)).strip(), mapping, tag_map
