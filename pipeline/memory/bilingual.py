@@ -34,7 +34,8 @@ class Bilingual:
 def _from_memory(tm: TranslationMemory, path: Path) -> Bilingual:
     report = tm.reports[str(path)]
     require_pairs(report, "file")
-    segments = [Segment(id=u.tuid or str(n), source=u.source, target=u.target)
+    segments = [Segment(id=u.tuid or str(n), source=u.source, target=u.target,
+                        spans=list(u.source_spans), target_spans=list(u.target_spans))
                 for n, u in enumerate(tm.units, start=1)]
     return Bilingual(segments, report)
 
