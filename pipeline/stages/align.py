@@ -15,6 +15,9 @@ Structure first, then sentences (the order a human aligner works in):
 
 A pair is rewarded by its margin score (see `align_score`) minus a threshold, a gap costs
 nothing: text present in one language only is left out rather than forced onto a neighbour.
+A bead of several units pays a fixed price per extra unit, less the length evidence for the
+merge (`merge_cost`): the joined text's cosine barely differs from its longest part's, so
+lengths decide whether a short neighbour belongs in the bead or stays out of it.
 The Chinese Document receives the English as `target` (`origin="aligned"`, `score` = cosine
 of the pair), so every writer works unchanged; English with no Chinese partner goes to
 `doc.dropped` as `english-only`, and the report lists both kinds of orphan.
@@ -37,7 +40,8 @@ from ..spans import normalise, shift
 from ..embeddings.base import Embedder
 from ..readers.english import BlockKind, EnglishBlock, EnglishText
 from .align_score import (Features, chinese_features, english_features, feature_score,
-                          knn_means, merge, pair_score)
+                          knn_means, merge, merge_length_gain, pair_score)
+from .align_score import W_MERGE_LENGTH
 
 ORIGIN = "aligned"
 TAU_BLOCK = -0.01  # a block pair must beat its neighbourhood by this much to be paired
@@ -164,10 +168,20 @@ class _Side:
 
     def vector(self, units: list[int]) -> np.ndarray:
         """A unit's vector; two adjacent sentences of one block are embedded together (as
-        Vecalign does: a mean of two vectors is a poor stand-in for the joined sentence)."""
-        if len(units) == 2 and units[0] in self.pairs and units[1] == units[0] + 1:
-            return self.pairs[units[0]]
-        return _unit_vector(self.vectors, units)
+        Vecalign does: a mean of two vectors is a poor stand-in for the joined sentence), and
+        a longer bead uses those joined embeddings for the adjacent pairs it holds."""
+        if len(units) == 1:
+            return _unit_vector(self.vectors, units)
+        parts, k = [], 0
+        while k < len(units):
+            u = units[k]
+            if k + 1 < len(units) and u in self.pairs and units[k + 1] == u + 1:
+                parts.append(self.pairs[u])
+                k += 2
+            else:
+                parts.append(self.vectors[u])
+                k += 1
+        return _unit_vector(np.stack(parts), list(range(len(parts))))
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
@@ -393,7 +407,7 @@ class Aligner:
                         @ _normalise_rows(se[j:j + b].sum(axis=0, keepdims=True))[0])
             score = pair_score(cos, float(kz[i:i + a].mean()), float(ke[j:j + b].mean()),
                                merge(zf[i:i + a]), merge(ef[j:j + b]))
-            return score - TAU_BLOCK - MERGE_PENALTY * (a + b - 2)
+            return score - TAU_BLOCK - merge_cost(zf[i:i + a], ef[j:j + b])
 
         n, m = len(zb), len(eb)
         if n * m > FULL_DP_CELLS:
@@ -439,9 +453,10 @@ class Aligner:
         def score(i: int, a: int, j: int, b: int) -> tuple[float, float]:
             zu, eu = zi[i:i + a], ei[j:j + b]
             cos = float(zs.vector(zu) @ es.vector(eu))
+            zf, ef = [zs.features[u] for u in zu], [es.features[u] for u in eu]
             s = pair_score(cos, float(zs.knn[zu].mean()), float(es.knn[eu].mean()),
-                           merge([zs.features[u] for u in zu]), merge([es.features[u] for u in eu]))
-            return cos, s - MERGE_PENALTY * (a + b - 2)
+                           merge(zf), merge(ef))
+            return cos, s - merge_cost(zf, ef)
 
         def reward(i: int, a: int, j: int, b: int) -> float | None:
             if a > 1 and len(set(paragraph_of[i:i + a])) > 1:
@@ -487,6 +502,16 @@ class Aligner:
                 elif z_cell and e_cell:
                     out.extend(self._sentences(z_cell, e_cell, zs, es, [0] * len(z_cell)))
         return out
+
+
+def merge_cost(zh: list[Features], en: list[Features]) -> float:
+    """What a bead of more than one unit on some side pays against the 1–1 pairs it contains:
+    a fixed price per extra unit (prefer 1–1 unless merging clearly helps), less the length
+    evidence that the extra units belong in it (see `merge_length_gain`). 0 for a 1–1 pair."""
+    extra = len(zh) + len(en) - 2
+    if not extra:
+        return 0.0
+    return MERGE_PENALTY * extra - W_MERGE_LENGTH * merge_length_gain(zh, en)
 
 
 def _gap_runs(path: list[tuple[int, int, int, int]]) -> list[tuple[list[int], list[int]]]:

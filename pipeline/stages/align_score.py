@@ -24,6 +24,7 @@ KNN = 4  # neighbours averaged for the margin (Artetxe & Schwenk use 4)
 
 W_LENGTH = 0.01
 W_ANCHOR = 0.02
+W_MERGE_LENGTH = 0.03  # weight of the length evidence for (or against) merging units into a bead
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,20 @@ def anchor_term(zh: Features, en: Features) -> float:
 def length_term(zh: Features, en: Features) -> float:
     """Gale–Church in spirit: penalise the log of the length ratio (0 when as expected)."""
     return -abs(math.log((en.length + 8) / (zh.length + 8)))
+
+
+def merge_length_gain(zh: list[Features], en: list[Features]) -> float:
+    """How much better the joined units' length ratio is than that of the best 1–1 pair
+    inside the bead (negative: joining makes it worse).
+
+    A joined text's embedding is dominated by its longest part, so the cosine barely tells
+    "A" from "A plus a short B": Bertalign's margin scores a 1–2 bead almost like the 1–1 pair
+    it contains. Whether B belongs with A is what lengths say (Gale & Church align by length
+    alone): a 1–1 pair that leaves a short neighbour unpaired is too short for its partner,
+    and the bead that takes the neighbour in restores the expected ratio.
+    """
+    best = max(length_term(z, e) for z in zh for e in en)
+    return length_term(merge(zh), merge(en)) - best
 
 
 def knn_means(sim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
