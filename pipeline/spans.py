@@ -7,6 +7,7 @@ that the Markdown, DOCX and HTML writers agree on where every mark starts and en
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -70,12 +71,6 @@ def normalise(spans: Iterable[InlineSpan], length: int | None = None) -> list[In
     return sorted(out)
 
 
-def clip(spans: Iterable[InlineSpan], start: int, end: int) -> list[InlineSpan]:
-    """The spans inside text[start:end], re-based to that slice."""
-    return normalise(InlineSpan(max(s.start, start) - start, min(s.end, end) - start, s.mark,
-                                s.href) for s in spans if s.start < end and s.end > start)
-
-
 def shift(spans: Iterable[InlineSpan], by: int) -> list[InlineSpan]:
     return [InlineSpan(s.start + by, s.end + by, s.mark, s.href) for s in spans]
 
@@ -90,10 +85,6 @@ def whole(text: str, span: InlineSpan) -> InlineSpan:
     """The same mark over the whole text, trimmed of outer spaces."""
     start = len(text) - len(text.lstrip())
     return InlineSpan(start, len(text.rstrip()), span.mark, span.href)
-
-
-def has(spans: Iterable[InlineSpan], mark: Mark) -> bool:
-    return any(s.mark == mark for s in spans)
 
 
 def trim(text: str, span: InlineSpan) -> InlineSpan | None:
@@ -151,8 +142,6 @@ def runs(text: str, spans: Sequence[InlineSpan], cuts: Iterable[int] = ()) -> li
 
 
 def _punct(ch: str) -> bool:
-    import unicodedata
-
     return unicodedata.category(ch)[0] in "PS"
 
 

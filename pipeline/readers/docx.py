@@ -48,7 +48,7 @@ def _style_names(zf: zipfile.ZipFile, where: str) -> dict[str, str]:
             for s in root.iter(f"{W}style")}
 
 
-def _toggle(run: etree._Element, tag: str, styles: tuple[str, ...]) -> bool:
+def run_flag(run: etree._Element, tag: str, styles: tuple[str, ...]) -> bool:
     """A run property that is on (`<w:b/>`, `<w:i w:val="1"/>`), or a character style that
     means it (Word's built-in `Strong` and `Emphasis`)."""
     rpr = run.find(f"{W}rPr")
@@ -61,7 +61,8 @@ def _toggle(run: etree._Element, tag: str, styles: tuple[str, ...]) -> bool:
     return style is not None and style.get(f"{W}val", "").lower() in styles
 
 
-def _link(el: etree._Element, p: etree._Element, links: dict[str, str]) -> str | None:
+def run_link(el: etree._Element, p: etree._Element | None,
+             links: dict[str, str]) -> str | None:
     """The address of the hyperlink a run sits in: external (relationship) or a bookmark."""
     parent = el.getparent()
     while parent is not None and parent is not p:
@@ -81,8 +82,14 @@ def _link_targets(zf: zipfile.ZipFile, where: str, part: str = "document"
     name = f"word/_rels/{part}.xml.rels"
     if name not in zf.namelist():
         return {}
-    root = parse_xml(zf.read(name), f"{where} ({name})")
-    return {rel.get("Id", ""): rel.get("Target", "") for rel in root
+    return hyperlinks(parse_xml(zf.read(name), f"{where} ({name})"))
+
+
+def hyperlinks(rels: etree._Element | None) -> dict[str, str]:
+    """Relationship id -> address, for the hyperlinks of a parsed `.rels` part."""
+    if rels is None:
+        return {}
+    return {rel.get("Id", ""): rel.get("Target", "") for rel in rels
             if rel.get("Type", "").endswith("/hyperlink") and rel.get("Target")}
 
 
@@ -106,9 +113,9 @@ def _runs(p: etree._Element, deleted: list[str], links: dict[str, str]) -> list[
         run = el.getparent()
         span = Span({f"{W}t": el.text or "", f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
                      f"{W}noBreakHyphen": "-"}[el.tag],
-                    bold=run is not None and _toggle(run, "b", ("strong", "bold")),
-                    italic=run is not None and _toggle(run, "i", ("emphasis",)),
-                    href=_link(el, p, links))
+                    bold=run is not None and run_flag(run, "b", ("strong", "bold")),
+                    italic=run is not None and run_flag(run, "i", ("emphasis",)),
+                    href=run_link(el, p, links))
         if spans and replace(spans[-1], text="") == replace(span, text=""):
             spans[-1] = replace(spans[-1], text=spans[-1].text + span.text)
         else:

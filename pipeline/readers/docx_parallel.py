@@ -23,6 +23,7 @@ from ..model import InlineSpan
 from ..safezip import open_docx, read_member
 from ..textio import read_bytes
 from ..xmlsafe import parse_xml
+from .docx import hyperlinks, run_flag, run_link
 
 SOURCE_PREFIX = "bs"
 TARGET_PREFIX = "bt"
@@ -92,15 +93,13 @@ _MONOSPACE = ("consolas", "courier", "menlo", "monaco", "mono")
 def _style(el: etree._Element, links: dict[str, str]) -> tuple[bool, bool, bool, str | None]:
     """Bold, italic, code (a monospace face, as the writer sets code) and link of the run a
     text element sits in: the formatting an editor sees and may have changed."""
-    from .docx import _link, _toggle
-
     run = el.getparent()
     if run is None:
         return False, False, False, None
     fonts = run.find(f"{{{_W}}}rPr/{{{_W}}}rFonts")
     face = (fonts.get(f"{{{_W}}}ascii", "") if fonts is not None else "").lower()
-    return (_toggle(run, "b", ("strong", "bold")), _toggle(run, "i", ("emphasis",)),
-            any(m in face for m in _MONOSPACE), _link(el, None, links))
+    return (run_flag(run, "b", ("strong", "bold")), run_flag(run, "i", ("emphasis",)),
+            any(m in face for m in _MONOSPACE), run_link(el, None, links))
 
 
 def _collect(root: etree._Element, found: dict[str, dict[str, list[tuple[str, int]]]],
@@ -165,18 +164,19 @@ def read_parallel_docx(path: Path) -> list[tuple[str, str, str, tuple[InlineSpan
     found: dict[str, dict[str, list[tuple[str, int]]]] = {}
     done: set[str] = set()
     table: list[str] = []  # link addresses
-    links = ({rel.get("Id", ""): rel.get("Target", "")
-              for rel in rels.iter(f"{{{_REL}}}Relationship")
-              if rel.get("Type", "").endswith("/hyperlink")} if rels is not None else {})
-    _collect(document, found, done, links, table)
+    _collect(document, found, done, hyperlinks(rels), table)
     if not any(TARGET_PREFIX in sides for sides in found.values()):
         raise BitextError("not a bitext parallel export (no bt_ segment bookmarks)", path=where,
                           hint="give the parallel .docx written by `bitext`, edited in place; "
                                "copying its text into a new document drops the bookmarks")
     footnotes = _footnotes_member(names, rels)
     if footnotes is not None:
+        folder, name = posixpath.split(footnotes)
+        notes_rels = posixpath.join(folder, "_rels", f"{name}.rels")
         _collect(parse_xml(read_member(zf, footnotes, where), f"{where} ({footnotes})"), found,
-                 done, {}, table)
+                 done, hyperlinks(parse_xml(read_member(zf, notes_rels, where),
+                                            f"{where} ({notes_rels})")
+                                  if notes_rels in names else None), table)
     rows = []
     for seg_id, sides in found.items():
         zh, zh_spans = _side(sides.get(SOURCE_PREFIX, []), table)

@@ -23,6 +23,7 @@ from typing import Iterable
 
 from ..glossary.matcher import find_english
 from ..model import InlineSpan, Mark, Segment, TermHit
+from ..placeholders import tidy
 from ..spans import covers_all, normalise, trim, whole
 
 FLAG_UNCERTAIN = "inline-uncertain"  # + ":<mark>": placed by a fallback, check it
@@ -202,7 +203,7 @@ TAG_RULE = ("- Keep each inline tag (<b>…</b>, <i>…</i>, <a>…</a>, <code>�
 
 def _sent(seg: Segment) -> list[InlineSpan]:
     """The spans an instruction model is asked to carry: partial formatting, and code."""
-    return sorted([s for s in tagged(seg)] + [s for s in seg.spans if s.mark == Mark.CODE],
+    return sorted(tagged(seg) + [s for s in seg.spans if s.mark == Mark.CODE],
                   key=lambda s: (s.start, -s.end))
 
 
@@ -247,7 +248,5 @@ def unmarkup(seg: Segment, reply: str) -> tuple[str, list[tuple[int, bool, int]]
     out.append(reply[last:])
     if not found:
         return "".join(out), []
-    from ..placeholders import tidy
-
     text, moved = tidy("".join(out), [at for _, _, at in found])
     return text, [(k, opening, at) for (k, opening, _), at in zip(found, moved)]
