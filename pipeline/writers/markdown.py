@@ -118,7 +118,8 @@ def _line(doc: Document, segs: list[Segment], lang: str, numbers: dict[str, int]
           script: str = "simplified", marks: bool = False) -> str:
     """Segments as one formatted Markdown line: English joined by spaces with `[^n]` links,
     Chinese joined directly with superscript note numbers; `marks` adds the review mark."""
-    notes = {n.id: n for n in doc.notes}
+    # only lines that carry marks look their notes up (a document may have thousands)
+    notes = {n.id: n for n in doc.notes} if any(s.note_ids for s in segs) else {}
     if lang == "en":
         return formatted(
             joined_runs([(s, target_text(s)) for s in segs], notes, numbers, "en", " ",
